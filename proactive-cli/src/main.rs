@@ -1,0 +1,344 @@
+//! `proactive`: validate, preview and inspect Alexa Proactive Events requests.
+
+use std::io::{self, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use proactive_schemas::{Report, Severity};
+
+/// Typed Alexa Proactive Events: validate, preview and inspect requests.
+#[derive(Parser)]
+#[command(name = "proactive", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate request bodies; prints one line per problem with its JSON pointer.
+    ///
+    /// Exit status: 0 when everything is valid, 1 when anything is invalid, 2 on usage or I/O errors.
+    Validate {
+        /// Each file holds one request per line (newline-delimited JSON).
+        #[arg(long)]
+        ndjson: bool,
+        /// Do not print warnings.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Files to check; `-` reads standard input.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+    /// Print what Alexa would say for a request body.
+    Preview {
+        /// The request body (`-` for standard input).
+        path: PathBuf,
+        /// Only this locale (default: every locale of localizedAttributes, or en-US).
+        #[arg(long)]
+        locale: Option<String>,
+    },
+    /// List the known events, their spoken templates and localizable attributes.
+    Schemas,
+    /// Walk through the flow: build a typed request, validate it and the example bodies, and
+    /// print what Alexa would say.
+    Demo {
+        /// Directory of example request bodies.
+        #[arg(long, default_value = "examples")]
+        examples: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Validate { ndjson, quiet, paths } => validate(&paths, ndjson, quiet),
+        Command::Preview { path, locale } => preview(&path, locale.as_deref()),
+        Command::Schemas => schemas(),
+        Command::Demo { examples } => demo(&examples),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            // Broken pipe (e.g. `| head`) is not worth a message.
+            if e.kind() != io::ErrorKind::BrokenPipe {
+                eprintln!("error: {e}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn read_input(path: &Path) -> io::Result<Vec<u8>> {
+    if path.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        io::stdin().lock().read_to_end(&mut buf)?;
+        Ok(buf)
+    } else {
+        std::fs::read(path).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))
+    }
+}
+
+fn display_name(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        "<stdin>".into()
+    } else {
+        path.display().to_string()
+    }
+}
+
+#[derive(Default)]
+struct Tally {
+    checked: u64,
+    invalid: u64,
+    warnings: u64,
+    io_errors: u64,
+}
+
+fn validate(paths: &[PathBuf], ndjson: bool, quiet: bool) -> io::Result<ExitCode> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut tally = Tally::default();
+    for path in paths {
+        let name = display_name(path);
+        let bytes = match read_input(path) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("error: {e}");
+                tally.io_errors += 1;
+                continue;
+            }
+        };
+        if ndjson {
+            for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+                if line.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                let location = format!("{name}:{}", i + 1);
+                check_one(&mut out, &location, line, quiet, &mut tally)?;
+            }
+        } else {
+            check_one(&mut out, &name, &bytes, quiet, &mut tally)?;
+        }
+    }
+    out.flush()?;
+    drop(out);
+    eprintln!(
+        "{} request(s) checked: {} valid, {} invalid, {} warning(s){}",
+        tally.checked,
+        tally.checked - tally.invalid,
+        tally.invalid,
+        tally.warnings,
+        if tally.io_errors > 0 {
+            format!(", {} file(s) unreadable", tally.io_errors)
+        } else {
+            String::new()
+        }
+    );
+    Ok(if tally.io_errors > 0 {
+        ExitCode::from(2)
+    } else if tally.invalid > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn check_one(out: &mut impl Write, location: &str, bytes: &[u8], quiet: bool, tally: &mut Tally) -> io::Result<()> {
+    tally.checked += 1;
+    let value: serde_json::Value = match serde_json::from_slice(bytes) {
+        Ok(v) => v,
+        Err(e) => {
+            tally.invalid += 1;
+            let message = e.to_string();
+            let message = message.rfind(" at line ").map_or(message.as_str(), |i| &message[..i]);
+            writeln!(
+                out,
+                "{location}:{}:{}: error: invalid JSON: {message}",
+                e.line(),
+                e.column()
+            )?;
+            return Ok(());
+        }
+    };
+    let report = proactive_schemas::validate(&value);
+    if !report.is_valid() {
+        tally.invalid += 1;
+    }
+    tally.warnings += report.warnings.len() as u64;
+    print_report(out, location, &report, quiet)
+}
+
+fn print_report(out: &mut impl Write, location: &str, report: &Report, quiet: bool) -> io::Result<()> {
+    for d in report.errors.iter().chain(report.warnings.iter().filter(|_| !quiet)) {
+        let level = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        writeln!(out, "{location}: {level}: {d}")?;
+    }
+    Ok(())
+}
+
+fn preview(path: &Path, locale: Option<&str>) -> io::Result<ExitCode> {
+    let name = display_name(path);
+    let bytes = read_input(path)?;
+    let value: serde_json::Value = match serde_json::from_slice(&bytes) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("{name}:{}:{}: error: invalid JSON", e.line(), e.column());
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let report = proactive_schemas::validate(&value);
+    if !report.is_valid() {
+        let mut err = io::stderr().lock();
+        print_report(&mut err, &name, &report, true)?;
+        writeln!(err, "{name}: cannot preview an invalid request")?;
+        return Ok(ExitCode::from(1));
+    }
+    let locales: Vec<String> = match locale {
+        Some(l) => vec![l.to_owned()],
+        None => {
+            let present: Vec<String> = value
+                .get("localizedAttributes")
+                .and_then(|v| v.as_array())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|e| e.get("locale")?.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if present.is_empty() {
+                vec!["en-US".to_owned()]
+            } else {
+                present
+            }
+        }
+    };
+    let mut out = io::stdout().lock();
+    let mut failed = false;
+    for l in &locales {
+        match proactive_schemas::preview(&value, l) {
+            Ok(text) if locale.is_some() => writeln!(out, "{text}")?,
+            Ok(text) => writeln!(out, "{l}: {text}")?,
+            Err(e) => {
+                eprintln!("{name}: error: {e}");
+                failed = true;
+            }
+        }
+    }
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn schemas() -> io::Result<ExitCode> {
+    let mut out = io::stdout().lock();
+    for meta in proactive_schemas::EVENTS {
+        writeln!(out, "{}", meta.name)?;
+        if !meta.description.is_empty() {
+            writeln!(out, "  {}", meta.description)?;
+        }
+        for u in meta.utterances {
+            let when: Vec<String> = u.when.iter().map(|(p, v)| format!("{p} = {v}")).collect();
+            if when.is_empty() {
+                writeln!(out, "  says: {}", u.text)?;
+            } else {
+                writeln!(out, "  says ({}): {}", when.join(", "), u.text)?;
+            }
+        }
+        let localizable: Vec<&str> = meta.localizable().collect();
+        if !localizable.is_empty() {
+            writeln!(out, "  localizable: {}", localizable.join(", "))?;
+        }
+        if let Some(locales) = meta.locales {
+            writeln!(out, "  locales: {}", locales.join(", "))?;
+        }
+        writeln!(out)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn demo(examples: &Path) -> io::Result<ExitCode> {
+    use proactive_schemas::events::weather_alert_activated::{AlertType, WeatherAlert, WeatherAlertActivated};
+    use proactive_schemas::{Localizable, Request};
+
+    let mut out = io::stdout().lock();
+    writeln!(out, "1. A typed event, built with the request builder:\n")?;
+    let built = Request::builder(WeatherAlertActivated {
+        weather_alert: WeatherAlert {
+            source: Localizable::key("source"),
+            alert_type: AlertType::SnowStorm,
+        },
+    })
+    .localized("en-US", [("source", "Example Weather Corp")])
+    .localized("de-DE", [("source", "Beispiel Wetterdienst")])
+    .build();
+    let request = match built {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    writeln!(out, "{}\n", serde_json::to_string_pretty(&request).map_err(io::Error::other)?)?;
+    for locale in ["en-US", "de-DE"] {
+        match request.preview(locale) {
+            Ok(text) => writeln!(out, "   Alexa ({locale}): {text}")?,
+            Err(e) => writeln!(out, "   no preview for {locale}: {e}")?,
+        }
+    }
+
+    writeln!(out, "\n2. A typo caught before sending:\n")?;
+    let mut typo = request.to_value();
+    typo["event"]["payload"]["weatherAlert"]["alertTyp"] = typo["event"]["payload"]["weatherAlert"]["alertType"].take();
+    if let Some(map) = typo["event"]["payload"]["weatherAlert"].as_object_mut() {
+        map.remove("alertType");
+    }
+    print_report(&mut out, "   request", &proactive_schemas::validate(&typo), false)?;
+
+    writeln!(out, "\n3. The example bodies in {}:\n", examples.display())?;
+    let dir = if examples.is_dir() {
+        examples.to_path_buf()
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples")
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dir.display())))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    let mut invalid = 0;
+    for file in &files {
+        let value: serde_json::Value = match serde_json::from_slice(&std::fs::read(file)?) {
+            Ok(v) => v,
+            Err(e) => {
+                writeln!(out, "   {}: invalid JSON: {e}", file.display())?;
+                invalid += 1;
+                continue;
+            }
+        };
+        let report = proactive_schemas::validate(&value);
+        let name = value.pointer("/event/name").and_then(|v| v.as_str()).unwrap_or("?");
+        if !report.is_valid() {
+            invalid += 1;
+            writeln!(out, "   {name}: INVALID")?;
+            print_report(&mut out, "     ", &report, false)?;
+            continue;
+        }
+        writeln!(out, "   {name}: valid")?;
+        let locales: Vec<&str> = value["localizedAttributes"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|e| e["locale"].as_str()).collect())
+            .unwrap_or_default();
+        for locale in if locales.is_empty() { vec!["en-US"] } else { locales } {
+            match proactive_schemas::preview(&value, locale) {
+                Ok(text) => writeln!(out, "     Alexa ({locale}): {text}")?,
+                Err(e) => writeln!(out, "     no preview for {locale}: {e}")?,
+            }
+        }
+    }
+    writeln!(out, "\n{} example(s), {} invalid", files.len(), invalid)?;
+    Ok(if invalid == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}

@@ -1,0 +1,181 @@
+//! RFC 3339 date-times that keep the text they were parsed from.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// An RFC 3339 date-time (`2026-11-20T10:00:00.00Z`, `2026-11-20T11:00:00+01:00`).
+///
+/// It keeps its original text, so parsing and serializing a request reproduces it exactly,
+/// and gives the instant as a [`jiff::Timestamp`] for arithmetic.
+///
+/// ```
+/// use proactive_schemas::DateTime;
+///
+/// let t: DateTime = "2026-11-20T11:00:00+01:00".parse().unwrap();
+/// assert_eq!(t.timestamp().to_string(), "2026-11-20T10:00:00Z");
+/// assert_eq!(t.as_str(), "2026-11-20T11:00:00+01:00");
+/// assert!("2026-11-20 10:00".parse::<DateTime>().is_err());
+/// ```
+#[derive(Clone, Debug)]
+pub struct DateTime {
+    text: Box<str>,
+    instant: jiff::Timestamp,
+}
+
+/// A string that is not an RFC 3339 date-time.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("`{text}` is not an RFC 3339 date-time (e.g. `2026-11-20T10:00:00Z`): {reason}")]
+pub struct DateTimeError {
+    text: String,
+    reason: &'static str,
+}
+
+impl DateTime {
+    /// Parses an RFC 3339 date-time: `YYYY-MM-DDTHH:MM:SS`, optional fraction, then `Z` or
+    /// an offset `±HH:MM`.
+    pub fn parse(text: &str) -> Result<Self, DateTimeError> {
+        let err = |reason| DateTimeError {
+            text: text.to_owned(),
+            reason,
+        };
+        check_syntax(text).map_err(err)?;
+        // jiff accepts a superset of RFC 3339; the syntax check above keeps it to RFC 3339.
+        let instant = jiff::Timestamp::from_str(text).map_err(|_| err("no such date or time"))?;
+        Ok(DateTime {
+            text: text.into(),
+            instant,
+        })
+    }
+
+    /// The date-time of an instant, written in UTC with second precision.
+    pub fn from_timestamp(instant: jiff::Timestamp) -> Self {
+        let instant = jiff::Timestamp::from_second(instant.as_second()).unwrap_or(instant);
+        DateTime {
+            text: instant.to_string().into(),
+            instant,
+        }
+    }
+
+    /// Now, in UTC, to the second.
+    pub fn now() -> Self {
+        Self::from_timestamp(jiff::Timestamp::now())
+    }
+
+    /// The instant.
+    pub fn timestamp(&self) -> jiff::Timestamp {
+        self.instant
+    }
+
+    /// The original text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// This instant plus a duration, written in UTC (`None` on overflow).
+    pub fn checked_add(&self, duration: jiff::SignedDuration) -> Option<Self> {
+        self.instant.checked_add(duration).ok().map(Self::from_timestamp)
+    }
+}
+
+fn check_syntax(s: &str) -> Result<(), &'static str> {
+    let b = s.as_bytes();
+    let digits = |range: std::ops::Range<usize>| b.get(range).is_some_and(|r| r.iter().all(u8::is_ascii_digit));
+    if !(digits(0..4) && b.get(4) == Some(&b'-') && digits(5..7) && b.get(7) == Some(&b'-') && digits(8..10)) {
+        return Err("expected a date `YYYY-MM-DD`");
+    }
+    if !matches!(b.get(10), Some(b'T' | b't')) {
+        return Err("expected `T` between date and time");
+    }
+    if !(digits(11..13) && b.get(13) == Some(&b':') && digits(14..16) && b.get(16) == Some(&b':') && digits(17..19)) {
+        return Err("expected a time `HH:MM:SS`");
+    }
+    let mut i = 19;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == start {
+            return Err("expected digits after `.`");
+        }
+    }
+    match b.get(i) {
+        Some(b'Z' | b'z') if i + 1 == b.len() => Ok(()),
+        Some(b'+' | b'-') if b.len() == i + 6 && digits(i + 1..i + 3) && b[i + 3] == b':' && digits(i + 4..i + 6) => {
+            Ok(())
+        }
+        _ => Err("expected `Z` or an offset `+HH:MM` at the end"),
+    }
+}
+
+impl FromStr for DateTime {
+    type Err = DateTimeError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+impl From<jiff::Timestamp> for DateTime {
+    fn from(t: jiff::Timestamp) -> Self {
+        Self::from_timestamp(t)
+    }
+}
+
+impl PartialEq for DateTime {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for DateTime {}
+
+impl fmt::Display for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl Serialize for DateTime {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text)
+    }
+}
+
+impl<'de> Deserialize<'de> for DateTime {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        DateTime::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_only() {
+        for ok in [
+            "2026-11-20T10:00:00Z",
+            "2026-11-20T10:00:00.00Z",
+            "2026-11-20t10:00:00.123456+01:00",
+            "2026-11-20T10:00:00-05:30",
+        ] {
+            assert!(DateTime::parse(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "2026-11-20",
+            "2026-11-20T10:00Z",
+            "2026-11-20 10:00:00Z",
+            "2026-11-20T10:00:00",
+            "2026-13-20T10:00:00Z",
+            "2026-11-20T10:00:00.Z",
+            "2026-11-20T10:00:00+0100",
+            "tomorrow",
+        ] {
+            assert!(DateTime::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! Typed Alexa Proactive Events.
+//!
+//! Amazon accepts only events that follow one of its fixed schemas, inside an envelope with
+//! strict rules. This crate makes wrong events hard to write:
+//!
+//! - [`events`]: one Rust type per event schema, generated at build time from the JSON Schema
+//!   files in `schemas/` (structs, string enums with `Display`/`FromStr`, localizable fields),
+//!   and the [`Event`] enum over all of them;
+//! - [`Request`]: the envelope, with a builder that fills in sensible defaults and refuses to
+//!   build an invalid request;
+//! - [`validate()`]: one validator for typed values and raw JSON that reports every problem with
+//!   its JSON pointer;
+//! - [`preview()`]: the text Alexa would speak.
+//!
+//! ```
+//! use proactive_schemas::events::trash_collection_alert_activated::*;
+//! use proactive_schemas::{BoundedVec, Request};
+//!
+//! let event = TrashCollectionAlertActivated {
+//!     alert: Alert {
+//!         garbage_types: BoundedVec::new(vec![GarbageType::RecyclablePlastics]).unwrap(),
+//!         collection_day_of_week: CollectionDayOfWeek::Tuesday,
+//!     },
+//! };
+//! let request = Request::builder(event).build().unwrap();
+//! assert!(request.validate().is_valid());
+//! ```
+#![deny(missing_docs)]
+
+extern crate self as proactive_schemas;
+
+mod bounded;
+mod datetime;
+mod envelope;
+mod errors;
+mod locale;
+mod localizable;
+mod meta;
+pub mod preview;
+mod suggest;
+pub mod validate;
+
+#[doc(hidden)]
+pub mod __private;
+
+pub use bounded::{BoundedVec, LengthError};
+pub use datetime::{DateTime, DateTimeError};
+pub use envelope::{
+    is_valid_reference_id, BuildError, LocalizedAttributes, ReferenceId, ReferenceIdError, RelevantAudience, Request,
+    RequestBuilder,
+};
+pub use errors::{EventParseError, ParseEnumError};
+pub use locale::{is_alexa_locale, ALEXA_LOCALES};
+pub use localizable::{is_valid_key, Localizable, LOCALIZED_PREFIX};
+pub use meta::{AttributeKind, AttributeMeta, EventMeta, EventPayload, UtteranceMeta};
+pub use preview::{preview, PreviewError};
+pub use validate::{validate, Diagnostic, Report, Severity, Validator};
+
+/// The event types generated from `schemas/`: one module per event.
+#[allow(clippy::all)]
+pub mod events {
+    include!(concat!(env!("OUT_DIR"), "/events.rs"));
+}
+
+pub use events::{Event, EVENTS};
+
+/// The placeholders of a spoken template: `(dotted path, optional?)` for each `{path}` / `{path?}`.
+pub fn placeholders(text: &str) -> impl Iterator<Item = (&str, bool)> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let start = rest.find('{')?;
+        let len = rest[start..].find('}')?;
+        let inner = &rest[start + 1..start + len];
+        rest = &rest[start + len + 1..];
+        Some(match inner.strip_suffix('?') {
+            Some(path) => (path, true),
+            None => (inner, false),
+        })
+    })
+}

@@ -1,0 +1,178 @@
+//! What Alexa would say: the spoken text of a valid event, from the schema's `x-utterance`.
+
+use serde_json::Value;
+
+use crate::localizable::LOCALIZED_PREFIX;
+use crate::meta::{AttributeKind, EventMeta, UtteranceMeta};
+
+/// Why a preview cannot be produced.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PreviewError {
+    /// The body has no known `event.name`.
+    #[error("the request has no known event name (validate it first)")]
+    UnknownEvent,
+    /// The payload references localized keys but there is no entry for the locale.
+    #[error("localizedAttributes has no entry for locale `{locale}` (locales present: {available})")]
+    MissingLocale {
+        /// The locale asked for.
+        locale: String,
+        /// The locales that have entries, comma-separated.
+        available: String,
+    },
+    /// The locale's entry lacks a referenced key.
+    #[error("locale `{locale}` does not define the localized key `{key}`")]
+    MissingKey {
+        /// The locale asked for.
+        locale: String,
+        /// The key.
+        key: String,
+    },
+    /// No template of the event fits the payload.
+    #[error("no spoken template of `{event}` fits this payload")]
+    NoTemplate {
+        /// The event name.
+        event: &'static str,
+    },
+}
+
+/// The spoken text of a request body in `locale`.
+///
+/// ```
+/// let body: serde_json::Value = serde_json::from_str(include_str!(
+///     "../../examples/AMAZON.WeatherAlert.Activated.json"
+/// )).unwrap();
+/// assert_eq!(
+///     proactive_schemas::preview(&body, "en-US").unwrap(),
+///     "There is a tornado alert for your area. Provided by Example Weather Corp."
+/// );
+/// ```
+pub fn preview(request: &Value, locale: &str) -> Result<String, PreviewError> {
+    let meta = request
+        .pointer("/event/name")
+        .and_then(Value::as_str)
+        .and_then(|n| crate::validate::validator().event(n))
+        .ok_or(PreviewError::UnknownEvent)?;
+    let payload = request.pointer("/event/payload").unwrap_or(&Value::Null);
+    let entries: &[Value] = request
+        .get("localizedAttributes")
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice);
+    let entry = entries
+        .iter()
+        .find(|e| e.get("locale").and_then(Value::as_str) == Some(locale));
+    let cx = Cx {
+        meta,
+        payload,
+        entry,
+        entries,
+        locale,
+    };
+    for template in meta.utterances {
+        if cx.applies(template) {
+            return cx.render(template);
+        }
+    }
+    Err(PreviewError::NoTemplate { event: meta.name })
+}
+
+struct Cx<'a> {
+    meta: &'static EventMeta,
+    payload: &'a Value,
+    entry: Option<&'a Value>,
+    entries: &'a [Value],
+    locale: &'a str,
+}
+
+fn at<'v>(payload: &'v Value, path: &str) -> Option<&'v Value> {
+    path.split('.').try_fold(payload, |v, seg| v.get(seg))
+}
+
+impl Cx<'_> {
+    fn applies(&self, t: &UtteranceMeta) -> bool {
+        t.when
+            .iter()
+            .all(|(path, value)| at(self.payload, path).and_then(Value::as_str) == Some(value))
+            && crate::placeholders(t.text).all(|(path, optional)| optional || at(self.payload, path).is_some())
+    }
+
+    fn render(&self, t: &UtteranceMeta) -> Result<String, PreviewError> {
+        let mut out = String::new();
+        let mut rest = t.text;
+        while let Some(start) = rest.find('{') {
+            let Some(len) = rest[start..].find('}') else { break };
+            out.push_str(&rest[..start]);
+            let inner = &rest[start + 1..start + len];
+            let path = inner.strip_suffix('?').unwrap_or(inner);
+            if let Some(v) = at(self.payload, path) {
+                out.push_str(&self.spoken(path, v)?);
+            }
+            rest = &rest[start + len + 1..];
+        }
+        out.push_str(rest);
+        // Absent optional placeholders leave doubled or dangling spaces behind.
+        let mut text = out.split_whitespace().collect::<Vec<_>>().join(" ");
+        for p in [" .", " ,", " !", " ?"] {
+            text = text.replace(p, &p[1..]);
+        }
+        Ok(text)
+    }
+
+    fn spoken(&self, path: &str, v: &Value) -> Result<String, PreviewError> {
+        let kind = self.meta.attribute(path).map(|a| &a.kind);
+        Ok(match (kind, v) {
+            (Some(AttributeKind::Array { items, .. }), Value::Array(values)) => {
+                let words: Vec<String> = values.iter().map(|v| self.scalar(items, v)).collect::<Result<_, _>>()?;
+                join_words(&words)
+            }
+            (Some(kind), v) => self.scalar(kind, v)?,
+            (None, v) => v.to_string(),
+        })
+    }
+
+    fn scalar(&self, kind: &AttributeKind, v: &Value) -> Result<String, PreviewError> {
+        Ok(match (kind, v) {
+            (AttributeKind::Enum(_), Value::String(s)) => s.to_lowercase().replace('_', " "),
+            (AttributeKind::String, Value::String(s)) => match s.strip_prefix(LOCALIZED_PREFIX) {
+                Some(key) => self.localized(key)?,
+                None => s.clone(),
+            },
+            (_, Value::String(s)) => s.clone(),
+            (_, other) => other.to_string(),
+        })
+    }
+
+    fn localized(&self, key: &str) -> Result<String, PreviewError> {
+        let Some(entry) = self.entry else {
+            let available: Vec<&str> = self
+                .entries
+                .iter()
+                .filter_map(|e| e.get("locale").and_then(Value::as_str))
+                .collect();
+            return Err(PreviewError::MissingLocale {
+                locale: self.locale.to_owned(),
+                available: if available.is_empty() {
+                    "none".into()
+                } else {
+                    available.join(", ")
+                },
+            });
+        };
+        entry
+            .get(key)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| PreviewError::MissingKey {
+                locale: self.locale.to_owned(),
+                key: key.to_owned(),
+            })
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn join_words(words: &[String]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
