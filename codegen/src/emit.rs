@@ -187,11 +187,7 @@ impl Cx {
             Type::Object(_) => quote!(#rt::AttributeKind::Object),
             Type::String { .. } => quote!(#rt::AttributeKind::String),
             Type::DateTime => quote!(#rt::AttributeKind::DateTime),
-            Type::Integer { minimum, maximum } => {
-                let lo = opt_lit(minimum.map(Literal::i64_suffixed));
-                let hi = opt_lit(maximum.map(Literal::i64_suffixed));
-                quote!(#rt::AttributeKind::Integer { minimum: #lo, maximum: #hi })
-            }
+            Type::Integer => quote!(#rt::AttributeKind::Integer),
             Type::Enum(e) => {
                 let values = e.variants.iter().map(|(v, _)| v);
                 quote!(#rt::AttributeKind::Enum(&[#(#values),*]))
@@ -223,7 +219,7 @@ impl Cx {
             Type::String { localizable: true } => quote!(#rt::Localizable<::std::string::String>),
             Type::String { localizable: false } => quote!(::std::string::String),
             Type::DateTime => quote!(#rt::DateTime),
-            Type::Integer { .. } => quote!(i64),
+            Type::Integer => quote!(i64),
             Type::Array {
                 items,
                 min_items,

@@ -173,13 +173,8 @@ pub enum Type {
     DateTime,
     /// A string enum.
     Enum(EnumType),
-    /// An integer, optionally bounded.
-    Integer {
-        /// `minimum`, if any.
-        minimum: Option<i64>,
-        /// `maximum`, if any.
-        maximum: Option<i64>,
-    },
+    /// An integer (`i64`).
+    Integer,
     /// An array.
     Array {
         /// The item type.
@@ -220,7 +215,7 @@ impl Type {
                 let values: Vec<&str> = e.variants.iter().map(|(v, _)| v.as_str()).collect();
                 format!("enum({})", values.join("|"))
             }
-            Type::Integer { minimum, maximum } => format!("int({minimum:?},{maximum:?})"),
+            Type::Integer => "integer".into(),
             Type::Array {
                 items,
                 min_items,
@@ -371,7 +366,6 @@ const COMMON: &[&str] = &["description", "title", "$comment", "type"];
 const ROOT_ONLY: &[&str] = &["$schema", "x-utterance", "x-locales"];
 const OBJECT: &[&str] = &["properties", "required", "additionalProperties"];
 const STRING: &[&str] = &["enum", "format", "x-localizable"];
-const INTEGER: &[&str] = &["minimum", "maximum"];
 const ARRAY: &[&str] = &["items", "minItems", "maxItems"];
 
 struct Context {
@@ -459,19 +453,6 @@ impl Context {
         }
     }
 
-    fn opt_int(&mut self, members: &[(String, Json)], pointer: &str, key: &str) -> Option<i64> {
-        match get(members, key)? {
-            Json::Number(n) if n.as_i64().is_some() => n.as_i64(),
-            other => {
-                self.error(
-                    &format!("{pointer}/{key}"),
-                    format!("`{key}` must be an integer, found {}", other.type_name()),
-                );
-                None
-            }
-        }
-    }
-
     /// Checks that every keyword is one this kind of schema supports.
     fn keywords(&mut self, members: &[(String, Json)], pointer: &str, root: bool, ty: &str, allowed: &[&str]) {
         for (key, _) in members {
@@ -481,11 +462,11 @@ impl Context {
             }
             let reason = if ROOT_ONLY.contains(&k) {
                 format!("`{k}` is only allowed at the top level of an event schema")
-            } else if [OBJECT, STRING, INTEGER, ARRAY].iter().any(|set| set.contains(&k)) {
+            } else if [OBJECT, STRING, ARRAY].iter().any(|set| set.contains(&k)) {
                 format!("keyword `{k}` does not apply to type `{ty}`")
             } else {
                 format!(
-                    "unsupported keyword `{k}` (the generator supports: type, properties, required, additionalProperties: false, enum of strings, format: date-time, items, minItems, maxItems, minimum, maximum, description, title, x-localizable, x-utterance, x-locales)"
+                    "unsupported keyword `{k}` (the generator supports: type, properties, required, additionalProperties: false, enum of strings, format: date-time, items, minItems, maxItems, description, title, x-localizable, x-utterance, x-locales)"
                 )
             };
             self.error(&format!("{pointer}/{}", escape_pointer_token(k)), reason);
@@ -556,18 +537,8 @@ impl Context {
                 self.string(pointer, members, &name, names)
             }
             "integer" => {
-                self.keywords(members, pointer, root, ty, INTEGER);
-                let minimum = self.opt_int(members, pointer, "minimum");
-                let maximum = self.opt_int(members, pointer, "maximum");
-                if let (Some(lo), Some(hi)) = (minimum, maximum) {
-                    if lo > hi {
-                        self.error(
-                            &format!("{pointer}/minimum"),
-                            format!("`minimum` ({lo}) is greater than `maximum` ({hi})"),
-                        );
-                    }
-                }
-                Some(Type::Integer { minimum, maximum })
+                self.keywords(members, pointer, root, ty, &[]);
+                Some(Type::Integer)
             }
             "array" => {
                 self.keywords(members, pointer, root, ty, ARRAY);
@@ -941,5 +912,155 @@ impl Context {
             }
         }
         Some(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(name: &str, text: &str) -> Result<Option<EventSchema>, Vec<Error>> {
+        load_str(Path::new(name), text)
+    }
+
+    fn errors(name: &str, text: &str) -> Vec<(String, String)> {
+        match load(name, text) {
+            Ok(_) => panic!("{name} should not load"),
+            Err(errs) => errs
+                .into_iter()
+                .map(|e| match e {
+                    Error::Schema { pointer, reason, .. } => (pointer, reason),
+                    other => (String::from("?"), other.to_string()),
+                })
+                .collect(),
+        }
+    }
+
+    fn object(props: &str) -> String {
+        format!(r#"{{"type": "object", "properties": {{{props}}}, "additionalProperties": false}}"#)
+    }
+
+    #[test]
+    fn identical_shapes_share_a_name_different_ones_collide() {
+        let team = object(r#""name": {"type": "string"}"#);
+        let same = object(&format!(
+            r#""home": {}, "away": {}"#,
+            object(&format!(r#""team": {team}"#)),
+            object(&format!(r#""team": {team}"#))
+        ));
+        let event = load("ACME.Same.Shape.json", &same).unwrap().unwrap();
+        assert_eq!(event.attributes().len(), 6);
+
+        let other = object(r#""name": {"type": "integer"}"#);
+        let different = object(&format!(
+            r#""home": {}, "away": {}"#,
+            object(&format!(r#""team": {team}"#)),
+            object(&format!(r#""team": {other}"#))
+        ));
+        let errs = errors("ACME.Different.Shape.json", &different);
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].0, "/properties/away/properties/team");
+        assert!(
+            errs[0]
+                .1
+                .contains("`Team` is already used by `/properties/home/properties/team`"),
+            "{}",
+            errs[0].1
+        );
+    }
+
+    #[test]
+    fn a_nested_type_cannot_take_the_payload_name() {
+        let text = object(&format!(r#""shapeClash": {}"#, object("")));
+        let errs = errors("ACME.Shape.Clash.json", &text);
+        assert_eq!(errs[0].0, "/properties/shapeClash");
+        assert!(errs[0].1.contains("the event payload itself"), "{}", errs[0].1);
+    }
+
+    #[test]
+    fn titles_rename_types() {
+        let other = r#"{"type": "object", "title": "AwayTeam", "properties": {"n": {"type": "integer"}}, "additionalProperties": false}"#;
+        let text = object(&format!(
+            r#""home": {}, "away": {other}"#,
+            object(r#""n": {"type": "string"}"#)
+        ));
+        let event = load("ACME.Titled.Types.json", &text).unwrap().unwrap();
+        let names: Vec<String> = event
+            .root
+            .properties
+            .iter()
+            .map(|p| match &p.ty {
+                Type::Object(o) => o.rust_name.clone(),
+                _ => unreachable!(),
+            })
+            .collect();
+        assert_eq!(names, ["Home", "AwayTeam"]);
+    }
+
+    #[test]
+    fn keywords_become_raw_identifiers() {
+        let text = object(r#""type": {"type": "string"}, "self": {"type": "string"}"#);
+        let event = load("ACME.Key.Words.json", &text).unwrap().unwrap();
+        let fields: Vec<&str> = event.root.properties.iter().map(|p| p.rust_field.as_str()).collect();
+        assert_eq!(fields, ["r#type", "self_"]);
+    }
+
+    #[test]
+    fn every_problem_is_reported() {
+        let text = r#"{"type": "object", "properties": {
+            "a": {"type": "string", "pattern": "x"},
+            "b": {"type": "number"},
+            "c": {"type": "object", "properties": {}},
+            "d": {"enum": ["X", "x"]},
+            "e": {"type": "string", "format": "email"},
+            "f": {"type": "array"}
+        }, "required": ["z"], "additionalProperties": false}"#;
+        let pointers: Vec<String> = errors("ACME.Many.Problems.json", text)
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
+        assert_eq!(
+            pointers,
+            [
+                "/required/0",
+                "/properties/a/pattern",
+                "/properties/b/type",
+                "/properties/c",
+                "/properties/d/enum/1",
+                "/properties/e/format",
+                "/properties/f",
+            ]
+        );
+    }
+
+    #[test]
+    fn utterance_placeholders_must_name_attributes() {
+        let text = r#"{"type": "object", "x-utterance": [{"text": "{a} and {b}"}, {"when": {"a": "X"}, "text": "{a}"}],
+            "properties": {"a": {"type": "string"}}, "additionalProperties": false}"#;
+        let errs = errors("ACME.Bad.Utterance.json", text);
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert_eq!(errs[0].0, "/x-utterance/0/text");
+        assert!(errs[0].1.contains("`{b}` names no attribute"));
+        assert_eq!(errs[1].0, "/x-utterance/1/when/a");
+    }
+
+    #[test]
+    fn file_names_must_be_event_names() {
+        let errs = errors("not-an-event.json", &object(""));
+        assert!(errs[0].1.contains("the file name must be the event name"), "{errs:?}");
+    }
+
+    #[test]
+    fn envelope_files_are_skipped() {
+        assert!(load("envelope.json", r#"{"x-envelope": true, "type": "object"}"#)
+            .unwrap()
+            .is_none());
+    }
+
+    #[test]
+    fn duplicate_keys_are_invalid_json() {
+        let errs = load("ACME.Dup.Key.json", r#"{"type": "object", "type": "object"}"#).unwrap_err();
+        assert!(matches!(&errs[0], Error::Json { line: 1, .. }), "{errs:?}");
+        assert!(errs[0].to_string().contains("duplicate key `type`"));
     }
 }

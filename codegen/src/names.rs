@@ -112,9 +112,15 @@ pub(crate) fn is_event_name(name: &str) -> bool {
 
 /// A naive singular for naming the item type of an array property: `garbageTypes` -> `garbageType`.
 pub(crate) fn singular(name: &str) -> String {
+    if let Some(stem) = name.strip_suffix("ies") {
+        return format!("{stem}y");
+    }
+    if ["ss", "us", "is"].iter().any(|end| name.ends_with(end)) || name.len() < 3 {
+        return format!("{name}Item");
+    }
     match name.strip_suffix('s') {
-        Some(stem) if stem.len() > 1 && !stem.ends_with('s') => stem.to_owned(),
-        _ => format!("{name}Item"),
+        Some(stem) => stem.to_owned(),
+        None => format!("{name}Item"),
     }
 }
 
@@ -137,6 +143,8 @@ mod tests {
         );
         assert_eq!(singular("garbageTypes"), "garbageType");
         assert_eq!(singular("status"), "statusItem");
+        assert_eq!(singular("categories"), "category");
+        assert_eq!(singular("list"), "listItem");
     }
 
     #[test]

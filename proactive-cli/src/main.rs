@@ -281,7 +281,11 @@ fn demo(examples: &Path) -> io::Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     };
-    writeln!(out, "{}\n", serde_json::to_string_pretty(&request).map_err(io::Error::other)?)?;
+    writeln!(
+        out,
+        "{}\n",
+        serde_json::to_string_pretty(&request).map_err(io::Error::other)?
+    )?;
     for locale in ["en-US", "de-DE"] {
         match request.preview(locale) {
             Ok(text) => writeln!(out, "   Alexa ({locale}): {text}")?,
@@ -340,5 +344,9 @@ fn demo(examples: &Path) -> io::Result<ExitCode> {
         }
     }
     writeln!(out, "\n{} example(s), {} invalid", files.len(), invalid)?;
-    Ok(if invalid == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if invalid == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

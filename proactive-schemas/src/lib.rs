@@ -64,6 +64,11 @@ pub mod events {
 
 pub use events::{Event, EVENTS};
 
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
 /// The placeholders of a spoken template: `(dotted path, optional?)` for each `{path}` / `{path?}`.
 pub fn placeholders(text: &str) -> impl Iterator<Item = (&str, bool)> {
     let mut rest = text;

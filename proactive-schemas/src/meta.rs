@@ -71,13 +71,8 @@ pub enum AttributeKind {
     String,
     /// An RFC 3339 date-time string.
     DateTime,
-    /// An integer, optionally bounded.
-    Integer {
-        /// Smallest allowed value.
-        minimum: Option<i64>,
-        /// Largest allowed value.
-        maximum: Option<i64>,
-    },
+    /// An integer (`i64`).
+    Integer,
     /// A string enum with these values.
     Enum(&'static [&'static str]),
     /// An array.

@@ -132,6 +132,7 @@ impl Cx<'_> {
     fn scalar(&self, kind: &AttributeKind, v: &Value) -> Result<String, PreviewError> {
         Ok(match (kind, v) {
             (AttributeKind::Enum(_), Value::String(s)) => s.to_lowercase().replace('_', " "),
+            (AttributeKind::DateTime, Value::String(s)) => spoken_date_time(s),
             (AttributeKind::String, Value::String(s)) => match s.strip_prefix(LOCALIZED_PREFIX) {
                 Some(key) => self.localized(key)?,
                 None => s.clone(),
@@ -168,11 +169,45 @@ impl Cx<'_> {
     }
 }
 
+/// `2026-11-21T20:00:00+01:00` -> `November 21, 2026 at 20:00 (UTC+01:00)`: the wall-clock time
+/// as written, with its offset.
+fn spoken_date_time(text: &str) -> String {
+    let Ok(dt) = crate::DateTime::parse(text) else {
+        return text.to_owned();
+    };
+    let text = dt.as_str();
+    let Ok(civil) = text[..19].replace('t', "T").parse::<jiff::civil::DateTime>() else {
+        return text.to_owned();
+    };
+    let zone = match &text[text.len() - 1..] {
+        "Z" | "z" => "UTC".to_owned(),
+        _ if text.ends_with("+00:00") => "UTC".to_owned(),
+        _ => format!("(UTC{})", &text[text.len() - 6..]),
+    };
+    format!("{} {zone}", civil.strftime("%B %-d, %Y at %H:%M"))
+}
+
 /// `a`, `a and b`, `a, b and c`.
 fn join_words(words: &[String]) -> String {
     match words {
         [] => String::new(),
         [one] => one.clone(),
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn date_times_are_spoken_as_written() {
+        assert_eq!(
+            super::spoken_date_time("2026-11-21T20:00:00Z"),
+            "November 21, 2026 at 20:00 UTC"
+        );
+        assert_eq!(
+            super::spoken_date_time("2026-11-21T20:00:00.5+01:00"),
+            "November 21, 2026 at 20:00 (UTC+01:00)"
+        );
+        assert_eq!(super::spoken_date_time("soon"), "soon");
     }
 }

@@ -1,0 +1,161 @@
+//! The `proactive` binary: exit codes, one line per problem with file, line and pointer.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn proactive(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_proactive"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap()
+}
+
+fn with_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_proactive"))
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn example(name: &str) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(root().join("examples").join(name)).unwrap()).unwrap()
+}
+
+#[test]
+fn validate_examples_exits_0() {
+    let files: Vec<String> = std::fs::read_dir(root().join("examples"))
+        .unwrap()
+        .map(|e| format!("examples/{}", e.unwrap().file_name().to_string_lossy()))
+        .collect();
+    let args: Vec<&str> = std::iter::once("validate")
+        .chain(files.iter().map(String::as_str))
+        .collect();
+    let out = proactive(&args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stdout(&out), "");
+}
+
+#[test]
+fn ndjson_reports_line_and_pointer_and_exits_1() {
+    let good = example("AMAZON.WeatherAlert.Activated.json");
+    let mut bad = good.clone();
+    bad["referenceId"] = "no spaces allowed".into();
+    let input = format!("{good}\n\n{bad}\n{{\"truncated\": \n");
+    let out = with_stdin(&["validate", "--ndjson", "-"], &input);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(lines[0].starts_with("<stdin>:3: error: /referenceId: "), "{text}");
+    assert!(lines[1].starts_with("<stdin>:4:1:14: error: invalid JSON: "), "{text}");
+    let summary = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        summary.contains("3 request(s) checked: 1 valid, 2 invalid"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn malformed_json_file_gives_line_and_column() {
+    let dir = std::env::temp_dir().join(format!("proactive-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("broken.json");
+    std::fs::write(&file, "{\n  \"timestamp\": \"x\",\n  oops\n}\n").unwrap();
+    let out = proactive(&["validate", file.to_str().unwrap()]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("broken.json:3:3: error: invalid JSON: key must be a string"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn io_and_usage_errors_exit_2() {
+    let out = proactive(&["validate", "does/not/exist.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does/not/exist.json"));
+    assert_eq!(proactive(&["validate"]).status.code(), Some(2));
+    assert_eq!(proactive(&["frobnicate"]).status.code(), Some(2));
+}
+
+#[test]
+fn preview_prints_each_locale_or_the_chosen_one() {
+    let out = proactive(&["preview", "examples/AMAZON.WeatherAlert.Activated.json"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        stdout(&out),
+        "en-US: There is a tornado alert for your area. Provided by Example Weather Corp.\n\
+         de-DE: There is a tornado alert for your area. Provided by Beispiel Wetterdienst.\n"
+    );
+    let out = proactive(&[
+        "preview",
+        "examples/AMAZON.WeatherAlert.Activated.json",
+        "--locale",
+        "de-DE",
+    ]);
+    assert_eq!(
+        stdout(&out),
+        "There is a tornado alert for your area. Provided by Beispiel Wetterdienst.\n"
+    );
+    let out = proactive(&[
+        "preview",
+        "examples/AMAZON.WeatherAlert.Activated.json",
+        "--locale",
+        "fr-FR",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn preview_refuses_invalid_requests() {
+    let mut bad = example("AMAZON.WeatherAlert.Activated.json");
+    bad["event"]["payload"]["weatherAlert"]["alertType"] = "BLIZZARD".into();
+    let out = with_stdin(&["preview", "-"], &bad.to_string());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/event/payload/weatherAlert/alertType"));
+}
+
+#[test]
+fn schemas_lists_every_event_with_its_templates() {
+    let out = proactive(&["schemas"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    for meta in proactive_schemas::EVENTS {
+        assert!(text.contains(meta.name), "{}", meta.name);
+    }
+    assert!(
+        text.contains("says: There is a {weatherAlert.alertType} alert for your area."),
+        "{text}"
+    );
+}
+
+#[test]
+fn demo_runs() {
+    let out = proactive(&["demo"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("unknown property `alertTyp` (did you mean `alertType`?)"));
+}
