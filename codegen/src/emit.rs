@@ -190,7 +190,8 @@ impl Cx {
             Type::Integer => quote!(#rt::AttributeKind::Integer),
             Type::Enum(e) => {
                 let values = e.variants.iter().map(|(v, _)| v);
-                quote!(#rt::AttributeKind::Enum(&[#(#values),*]))
+                let spoken = e.spoken.iter().map(|(v, w)| quote!((#v, #w)));
+                quote!(#rt::AttributeKind::Enum { values: &[#(#values),*], spoken: &[#(#spoken),*] })
             }
             Type::Array {
                 items,
@@ -235,9 +236,9 @@ impl Cx {
                             let m = Literal::usize_unsuffixed(*m as usize);
                             quote!(#m)
                         }
-                        None => quote!(::std::primitive::usize::MAX),
+                        None => quote!({ ::std::primitive::usize::MAX }),
                     };
-                    quote!(#rt::BoundedVec<#item, #lo, { #hi }>)
+                    quote!(#rt::BoundedVec<#item, #lo, #hi>)
                 }
             }
         }
@@ -292,14 +293,26 @@ impl Cx {
             quote!()
         };
         let ty = self.rust_type(&p.ty);
+        // serde's derive reads a struct from an array and an i64 rejects `3.0`; the JSON Schema
+        // disagrees on both, so those fields go through strict deserializers.
+        let strict = match p.ty {
+            Type::Object(_) => Some("object"),
+            Type::Integer => Some("integer"),
+            _ => None,
+        };
         if p.required {
+            let with = strict.map(|f| {
+                let path = format!("{}::__private::{f}", self.runtime);
+                quote!(#[serde(deserialize_with = #path)])
+            });
             quote! {
                 #docs
                 #rename
+                #with
                 pub #name: #ty,
             }
         } else {
-            let deser = format!("{}::__private::deserialize_some", self.runtime);
+            let deser = format!("{}::__private::some_{}", self.runtime, strict.unwrap_or("value"));
             quote! {
                 #docs
                 #rename
@@ -327,7 +340,7 @@ impl Cx {
         let variant_docs: Vec<String> = values.iter().map(|v| format!(" `{v}`")).collect();
         items.push(quote! {
             #docs
-            #[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord, #serde::Serialize, #serde::Deserialize)]
+            #[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord, #serde::Serialize)]
             #[serde(crate = #serde_path)]
             pub enum #name {
                 #(
@@ -352,6 +365,12 @@ impl Cx {
             impl ::std::fmt::Display for #name {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                     f.write_str(self.as_str())
+                }
+            }
+
+            impl<'de> #serde::Deserialize<'de> for #name {
+                fn deserialize<D: #serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    #rt::__private::enum_from_str(deserializer)
                 }
             }
 

@@ -195,6 +195,8 @@ pub struct EnumType {
     pub pointer: String,
     /// The values, in file order, with their Rust variant names.
     pub variants: Vec<(String, String)>,
+    /// How previews speak some values (`x-spoken`); others are spoken lowercased, `_` as spaces.
+    pub spoken: Vec<(String, String)>,
 }
 
 impl Type {
@@ -213,7 +215,7 @@ impl Type {
             Type::DateTime => "date-time".into(),
             Type::Enum(e) => {
                 let values: Vec<&str> = e.variants.iter().map(|(v, _)| v.as_str()).collect();
-                format!("enum({})", values.join("|"))
+                format!("enum({}){:?}", values.join("|"), e.spoken)
             }
             Type::Integer => "integer".into(),
             Type::Array {
@@ -365,7 +367,7 @@ fn get<'a>(members: &'a [(String, Json)], key: &str) -> Option<&'a Json> {
 const COMMON: &[&str] = &["description", "title", "$comment", "type"];
 const ROOT_ONLY: &[&str] = &["$schema", "x-utterance", "x-locales"];
 const OBJECT: &[&str] = &["properties", "required", "additionalProperties"];
-const STRING: &[&str] = &["enum", "format", "x-localizable"];
+const STRING: &[&str] = &["enum", "format", "x-localizable", "x-spoken"];
 const ARRAY: &[&str] = &["items", "minItems", "maxItems"];
 
 struct Context {
@@ -466,7 +468,7 @@ impl Context {
                 format!("keyword `{k}` does not apply to type `{ty}`")
             } else {
                 format!(
-                    "unsupported keyword `{k}` (the generator supports: type, properties, required, additionalProperties: false, enum of strings, format: date-time, items, minItems, maxItems, description, title, x-localizable, x-utterance, x-locales)"
+                    "unsupported keyword `{k}` (the generator supports: type, properties, required, additionalProperties: false, enum of strings, format: date-time, items, minItems, maxItems, description, title, x-localizable, x-spoken, x-utterance, x-locales)"
                 )
             };
             self.error(&format!("{pointer}/{}", escape_pointer_token(k)), reason);
@@ -556,7 +558,15 @@ impl Context {
                 let items = match get(members, "items") {
                     Some(Json::Object(m)) => {
                         let item_name = names::pascal_case(&names::singular(&name));
-                        self.schema(&items_pointer, m, false, &item_name, names)?
+                        let item = self.schema(&items_pointer, m, false, &item_name, names)?;
+                        // The typed parse of these would not agree with the JSON Schema on every
+                        // input (serde reads an object from an array, an i64 rejects 3.0), and the
+                        // catalogue needs neither: refuse them rather than generate a lenient type.
+                        if matches!(item, Type::Object(_) | Type::Integer | Type::Array { .. }) {
+                            self.error(&items_pointer, "array items must be strings, enums or date-times");
+                            return None;
+                        }
+                        item
                     }
                     Some(other) => {
                         self.error(
@@ -798,6 +808,28 @@ impl Context {
                 }
                 variants.push((value.clone(), variant));
             }
+            let mut spoken = Vec::new();
+            match get(members, "x-spoken") {
+                Some(Json::Object(words)) => {
+                    for (value, word) in words {
+                        let p = format!("{pointer}/x-spoken/{}", escape_pointer_token(value));
+                        match word {
+                            Json::String(w) if variants.iter().any(|(v, _)| v == value) => {
+                                spoken.push((value.clone(), w.clone()))
+                            }
+                            Json::String(_) => self.error(&p, format!("`{value}` is not one of the enum's values")),
+                            other => {
+                                self.error(&p, format!("spoken forms must be strings, found {}", other.type_name()))
+                            }
+                        }
+                    }
+                }
+                Some(other) => self.error(
+                    &format!("{pointer}/x-spoken"),
+                    format!("`x-spoken` must be an object, found {}", other.type_name()),
+                ),
+                None => {}
+            }
             if self.errors.len() > before {
                 return None;
             }
@@ -805,12 +837,16 @@ impl Context {
                 rust_name: name.to_owned(),
                 pointer: pointer.to_owned(),
                 variants,
+                spoken,
             };
             let shape = Type::Enum(e.clone()).shape();
             if !self.claim(name, pointer, shape, names) {
                 return None;
             }
             return Some(Type::Enum(e));
+        }
+        if get(members, "x-spoken").is_some() {
+            self.error(&format!("{pointer}/x-spoken"), "`x-spoken` applies to enums only");
         }
         if format {
             if localizable {

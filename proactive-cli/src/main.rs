@@ -111,13 +111,7 @@ fn validate(paths: &[PathBuf], ndjson: bool, quiet: bool) -> io::Result<ExitCode
             }
         };
         if ndjson {
-            for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
-                if line.iter().all(u8::is_ascii_whitespace) {
-                    continue;
-                }
-                let location = format!("{name}:{}", i + 1);
-                check_one(&mut out, &location, line, quiet, &mut tally)?;
-            }
+            check_ndjson(&mut out, &name, &bytes, quiet, &mut tally)?;
         } else {
             check_one(&mut out, &name, &bytes, quiet, &mut tally)?;
         }
@@ -143,6 +137,47 @@ fn validate(paths: &[PathBuf], ndjson: bool, quiet: bool) -> io::Result<ExitCode
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Checks every line of an NDJSON file. Lines are split into one contiguous chunk per core;
+/// each chunk's output is buffered and written in order, so the output is the same as serial.
+fn check_ndjson(out: &mut impl Write, name: &str, bytes: &[u8], quiet: bool, tally: &mut Tally) -> io::Result<()> {
+    let lines: Vec<(usize, &[u8])> = bytes
+        .split(|&b| b == b'\n')
+        .enumerate()
+        .filter(|(_, line)| !line.iter().all(u8::is_ascii_whitespace))
+        .collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = if lines.len() < 1_000 { 1 } else { threads };
+    let chunk = lines.len().div_ceil(threads).max(1);
+    let results: Vec<io::Result<(Vec<u8>, Tally)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = lines
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    let mut buf = Vec::new();
+                    let mut t = Tally::default();
+                    for (i, line) in part {
+                        let location = format!("{name}:{}", i + 1);
+                        check_one(&mut buf, &location, line, quiet, &mut t)?;
+                    }
+                    Ok((buf, t))
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(io::Error::other("a worker panicked"))))
+            .collect()
+    });
+    for result in results {
+        let (buf, t) = result?;
+        out.write_all(&buf)?;
+        tally.checked += t.checked;
+        tally.invalid += t.invalid;
+        tally.warnings += t.warnings;
+    }
+    Ok(())
 }
 
 fn check_one(out: &mut impl Write, location: &str, bytes: &[u8], quiet: bool, tally: &mut Tally) -> io::Result<()> {

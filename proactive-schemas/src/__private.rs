@@ -11,15 +11,90 @@ use crate::meta::{EventMeta, EventPayload};
 
 /// Deserializes a present optional field: `null` is rejected like any other wrong type, as the
 /// JSON Schema does.
-pub fn deserialize_some<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    deserializer: D,
-) -> Result<Option<T>, D::Error> {
+pub fn some_value<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
     T::deserialize(deserializer).map(Some)
+}
+
+/// Deserializes a struct from a JSON object only. serde's derive also accepts an array of the
+/// field values, which the JSON Schema rejects.
+pub fn object<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<T, D::Error> {
+    T::deserialize(ObjectOnly(deserializer))
+}
+
+/// [`object`] for an optional field.
+pub fn some_object<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
+    object(deserializer).map(Some)
+}
+
+/// Deserializes an integer as the JSON Schema sees one: also `3.0`, not `3.5`.
+pub fn integer<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+    struct IntegerVisitor;
+    impl serde::de::Visitor<'_> for IntegerVisitor {
+        type Value = i64;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an integer")
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<i64, E> {
+            Ok(v)
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<i64, E> {
+            i64::try_from(v).map_err(|_| E::custom(format_args!("integer {v} is too large (at most {})", i64::MAX)))
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<i64, E> {
+            // Exact for every integral f64 in range.
+            if v.fract() == 0.0 && v >= i64::MIN as f64 && v < i64::MAX as f64 {
+                Ok(v as i64)
+            } else {
+                Err(E::invalid_type(serde::de::Unexpected::Float(v), &self))
+            }
+        }
+    }
+    deserializer.deserialize_i64(IntegerVisitor)
+}
+
+/// [`integer`] for an optional field.
+pub fn some_integer<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+    integer(deserializer).map(Some)
+}
+
+/// Deserializes a generated enum from its JSON string (and nothing else: serde's derive would
+/// also take `{"VALUE": null}`).
+pub fn enum_from_str<'de, D: Deserializer<'de>, T: std::str::FromStr>(deserializer: D) -> Result<T, D::Error>
+where
+    T::Err: std::fmt::Display,
+{
+    let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+    s.parse().map_err(serde::de::Error::custom)
+}
+
+/// Forwards everything to the inner deserializer, except that a struct must be a map.
+struct ObjectOnly<D>(D);
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for ObjectOnly<D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.0.deserialize_any(visitor)
+    }
+
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.0.deserialize_map(visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+        unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+    }
 }
 
 /// Parses the payload of a known event.
 pub fn payload_from_value<T: DeserializeOwned>(name: &str, payload: serde_json::Value) -> Result<T, EventParseError> {
-    serde_json::from_value(payload).map_err(|source| EventParseError::Payload {
+    object(payload).map_err(|source| EventParseError::Payload {
         name: name.to_owned(),
         source,
     })
@@ -56,6 +131,6 @@ struct EventParts {
 
 /// Deserializes `{"name": …, "payload": …}` into its parts.
 pub fn event_parts<'de, D: Deserializer<'de>>(deserializer: D) -> Result<(String, serde_json::Value), D::Error> {
-    let parts = EventParts::deserialize(deserializer)?;
+    let parts: EventParts = object(deserializer)?;
     Ok((parts.name, parts.payload))
 }

@@ -49,9 +49,9 @@ impl DateTime {
         })
     }
 
-    /// The date-time of an instant, written in UTC with second precision.
+    /// The date-time of an instant, written in UTC (`2026-11-20T10:00:00Z`, with a fraction of a
+    /// second only when there is one).
     pub fn from_timestamp(instant: jiff::Timestamp) -> Self {
-        let instant = jiff::Timestamp::from_second(instant.as_second()).unwrap_or(instant);
         DateTime {
             text: instant.to_string().into(),
             instant,
@@ -60,7 +60,8 @@ impl DateTime {
 
     /// Now, in UTC, to the second.
     pub fn now() -> Self {
-        Self::from_timestamp(jiff::Timestamp::now())
+        let now = jiff::Timestamp::now();
+        Self::from_timestamp(jiff::Timestamp::from_second(now.as_second()).unwrap_or(now))
     }
 
     /// The instant.
@@ -74,6 +75,12 @@ impl DateTime {
     }
 
     /// This instant plus a duration, written in UTC (`None` on overflow).
+    ///
+    /// ```
+    /// let t: proactive_schemas::DateTime = "2026-11-20T11:00:00.25+01:00".parse().unwrap();
+    /// let later = t.checked_add(jiff::SignedDuration::from_mins(5)).unwrap();
+    /// assert_eq!(later.as_str(), "2026-11-20T10:05:00.25Z");
+    /// ```
     pub fn checked_add(&self, duration: jiff::SignedDuration) -> Option<Self> {
         self.instant.checked_add(duration).ok().map(Self::from_timestamp)
     }

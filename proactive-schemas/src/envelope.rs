@@ -240,7 +240,7 @@ impl Serialize for RelevantAudience {
 
 impl<'de> Deserialize<'de> for RelevantAudience {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let repr = AudienceRepr::deserialize(deserializer)?;
+        let repr: AudienceRepr = crate::__private::object(deserializer)?;
         match (repr.kind, repr.payload.user) {
             (AudienceKind::Multicast, None) => Ok(RelevantAudience::Multicast),
             (AudienceKind::Multicast, Some(_)) => Err(serde::de::Error::custom(

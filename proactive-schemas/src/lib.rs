@@ -64,6 +64,9 @@ pub mod events {
 
 pub use events::{Event, EVENTS};
 
+/// The date-time library used in the public API (`DateTime::timestamp`, `expires_in`).
+pub use jiff;
+
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

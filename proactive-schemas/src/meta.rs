@@ -73,8 +73,14 @@ pub enum AttributeKind {
     DateTime,
     /// An integer (`i64`).
     Integer,
-    /// A string enum with these values.
-    Enum(&'static [&'static str]),
+    /// A string enum.
+    Enum {
+        /// The values.
+        values: &'static [&'static str],
+        /// How previews speak some values (`x-spoken`); the others are spoken lowercased with
+        /// `_` as spaces.
+        spoken: &'static [(&'static str, &'static str)],
+    },
     /// An array.
     Array {
         /// The item type.

@@ -131,7 +131,10 @@ impl Cx<'_> {
 
     fn scalar(&self, kind: &AttributeKind, v: &Value) -> Result<String, PreviewError> {
         Ok(match (kind, v) {
-            (AttributeKind::Enum(_), Value::String(s)) => s.to_lowercase().replace('_', " "),
+            (AttributeKind::Enum { spoken, .. }, Value::String(s)) => match spoken.iter().find(|(v, _)| v == s) {
+                Some((_, word)) => (*word).to_owned(),
+                None => s.to_lowercase().replace('_', " "),
+            },
             (AttributeKind::DateTime, Value::String(s)) => spoken_date_time(s),
             (AttributeKind::String, Value::String(s)) => match s.strip_prefix(LOCALIZED_PREFIX) {
                 Some(key) => self.localized(key)?,

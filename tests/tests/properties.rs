@@ -42,7 +42,7 @@ fn scalar(kind: &'static AttributeKind, localizable: bool) -> BoxedStrategy<Valu
         AttributeKind::String => "[A-Za-z0-9 ,.'-]{0,24}".prop_map(Value::String).boxed(),
         AttributeKind::DateTime => datetime().prop_map(Value::String).boxed(),
         AttributeKind::Integer => any::<i64>().prop_map(|i| json!(i)).boxed(),
-        AttributeKind::Enum(values) => prop::sample::select(*values).prop_map(|v| json!(v)).boxed(),
+        AttributeKind::Enum { values, .. } => prop::sample::select(*values).prop_map(|v| json!(v)).boxed(),
         AttributeKind::Array {
             items,
             min_items,
@@ -206,6 +206,11 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         Just(json!("2026-11-20 10:00")),
         Just(json!("localizedattribute:a1")),
         Just(json!({"name": "x"})),
+        Just(json!(3.0)),
+        Just(json!(["x"])),
+        Just(json!(["x", 1])),
+        Just(json!({"TORNADO": null})),
+        Just(json!({"GLASS": null})),
     ];
     prop_oneof![
         any::<usize>().prop_map(Mutation::Remove),
@@ -270,6 +275,9 @@ fn apply(payload: &mut Value, m: &Mutation) {
                 .into_iter()
                 .filter(|p| at_mut(&mut payload.clone(), p).is_object())
                 .collect();
+            if objects.is_empty() {
+                return; // an earlier mutation replaced the whole payload
+            }
             let path = &objects[i % objects.len()];
             if let Value::Object(m) = at_mut(payload, path) {
                 m.insert(key.clone(), json!("surprise"));
@@ -283,7 +291,7 @@ fn apply(payload: &mut Value, m: &Mutation) {
 }
 
 proptest! {
-    #![proptest_config(Config { cases: 512, ..Config::default() })]
+    #![proptest_config(Config { cases: 512, failure_persistence: None, ..Config::default() })]
 
     /// Random typed events of every type: the schema accepts each, the typed parse accepts each,
     /// serializing the typed value reproduces the JSON, and full validation finds nothing wrong.
@@ -313,7 +321,11 @@ proptest! {
         let typed = Event::from_parts(meta.name, mutated.clone());
         prop_assert_eq!(schema_ok, typed.is_ok(), "{} {:?}: schema says {}, typed parse says {:?}", meta.name, mutated, schema_ok, typed.err().map(|e| e.to_string()));
         if let Ok(event) = typed {
-            prop_assert_eq!(event.payload_value(), mutated);
+            // Serializing back gives a payload both paths accept and that parses to the same
+            // value (not always the same text: `3.0` comes back as `3`).
+            let again = event.payload_value();
+            prop_assert!(schema_validator(meta).is_valid(&again));
+            prop_assert_eq!(Event::from_parts(meta.name, again).ok(), Some(event));
         }
     }
 }
