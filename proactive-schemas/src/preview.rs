@@ -47,10 +47,19 @@ pub enum PreviewError {
 /// );
 /// ```
 pub fn preview(request: &Value, locale: &str) -> Result<String, PreviewError> {
+    crate::validate::validator().preview(request, locale)
+}
+
+/// The spoken text of a request body for an event of the given catalogue.
+pub(crate) fn preview_with(
+    validator: &crate::Validator,
+    request: &Value,
+    locale: &str,
+) -> Result<String, PreviewError> {
     let meta = request
         .pointer("/event/name")
         .and_then(Value::as_str)
-        .and_then(|n| crate::validate::validator().event(n))
+        .and_then(|n| validator.event(n))
         .ok_or(PreviewError::UnknownEvent)?;
     let payload = request.pointer("/event/payload").unwrap_or(&Value::Null);
     let entries: &[Value] = request
