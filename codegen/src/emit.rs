@@ -261,6 +261,7 @@ impl Cx {
         if !emitted.insert(obj.rust_name.clone()) {
             return;
         }
+        let rt = &self.rt;
         let serde = &self.serde;
         let serde_path = &self.serde_path;
         let name = ident(&obj.rust_name);
@@ -273,6 +274,8 @@ impl Cx {
             pub struct #name {
                 #(#fields)*
             }
+
+            impl #rt::GeneratedStruct for #name {}
         });
         for p in &obj.properties {
             self.nested(&p.ty, items, emitted);
@@ -365,6 +368,12 @@ impl Cx {
             impl ::std::fmt::Display for #name {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                     f.write_str(self.as_str())
+                }
+            }
+
+            impl #rt::GeneratedEnum for #name {
+                fn as_json_str(&self) -> &'static str {
+                    self.as_str()
                 }
             }
 

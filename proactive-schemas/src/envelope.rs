@@ -9,7 +9,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::datetime::DateTime;
-use crate::validate::Report;
+use crate::derive::ToEvent;
+use crate::validate::{Diagnostic, Report, Severity};
 use crate::Event;
 
 /// A Proactive Events request body.
@@ -61,14 +62,27 @@ impl Request {
     /// );
     /// ```
     pub fn builder(event: impl Into<Event>) -> RequestBuilder {
-        RequestBuilder {
-            event: event.into(),
-            timestamp: None,
-            reference_id: None,
-            expiry: Expiry::After(jiff::SignedDuration::from_hours(24)),
-            localized: Vec::new(),
-            audience: RelevantAudience::Multicast,
+        RequestBuilder::new(EventValue::Typed(event.into()))
+    }
+
+    /// Starts building a request from a type that derives [`Event`](crate::Event) (see
+    /// [`ToEvent`]): its payload and one `localizedAttributes` entry per declared locale. The
+    /// same defaults as [`Request::builder`] apply; [`RequestBuilder::build`] reports a localized
+    /// field that lacks a declared locale, and anything else invalid.
+    pub fn builder_from<E: ToEvent>(source: &E) -> RequestBuilder {
+        let mut builder = RequestBuilder::new(EventValue::Raw(
+            serde_json::json!({"name": E::NAME, "payload": source.payload()}),
+        ));
+        match source.localized_attributes() {
+            Ok(entries) => builder.localized = entries,
+            Err(missing) => builder.problems.push(Diagnostic {
+                severity: Severity::Error,
+                pointer: "/localizedAttributes".into(),
+                message: missing.to_string(),
+                suggestion: None,
+            }),
         }
+        builder
     }
 
     /// Checks every rule of spec §4–§5 and reports all problems (see [`crate::validate`]).
@@ -275,6 +289,12 @@ impl LocalizedAttributes {
     }
 }
 
+/// The builder's event: a typed one, or the JSON of a derived one (checked by `build`).
+enum EventValue {
+    Typed(Event),
+    Raw(serde_json::Value),
+}
+
 enum Expiry {
     After(jiff::SignedDuration),
     At(DateTime),
@@ -283,7 +303,8 @@ enum Expiry {
 /// Builds a [`Request`]; see [`Request::builder`].
 #[must_use]
 pub struct RequestBuilder {
-    event: Event,
+    event: EventValue,
+    problems: Vec<Diagnostic>,
     timestamp: Option<DateTime>,
     reference_id: Option<String>,
     expiry: Expiry,
@@ -300,6 +321,18 @@ pub struct BuildError {
 }
 
 impl RequestBuilder {
+    fn new(event: EventValue) -> Self {
+        RequestBuilder {
+            event,
+            problems: Vec::new(),
+            timestamp: None,
+            reference_id: None,
+            expiry: Expiry::After(jiff::SignedDuration::from_hours(24)),
+            localized: Vec::new(),
+            audience: RelevantAudience::Multicast,
+        }
+    }
+
     /// Sets the creation time (default: now).
     pub fn timestamp(mut self, timestamp: impl Into<DateTime>) -> Self {
         self.timestamp = Some(timestamp.into());
@@ -360,41 +393,34 @@ impl RequestBuilder {
             Expiry::At(t) => t,
             Expiry::After(d) => timestamp.checked_add(d).unwrap_or_else(|| timestamp.clone()),
         };
-        let reference_id = match self.reference_id {
-            None => ReferenceId::generate(),
-            Some(id) => match ReferenceId::new(id.clone()) {
-                Ok(id) => id,
-                Err(_) => {
-                    // Report it together with any other problem.
-                    let mut value = serde_json::to_value(Request {
-                        timestamp,
-                        reference_id: ReferenceId::generate(),
-                        expiry_time,
-                        event: self.event,
-                        localized_attributes: self.localized,
-                        relevant_audience: self.audience,
-                    })
-                    .unwrap_or_default();
-                    value["referenceId"] = serde_json::Value::String(id);
-                    return Err(BuildError {
-                        report: crate::validate::validate(&value),
-                    });
-                }
-            },
+        let reference_id = self.reference_id.unwrap_or_else(|| ReferenceId::generate().0);
+        let event = match self.event {
+            EventValue::Typed(event) => serde_json::to_value(event).unwrap_or_default(),
+            EventValue::Raw(value) => value,
         };
-        let request = Request {
-            timestamp,
-            reference_id,
-            expiry_time,
-            event: self.event,
-            localized_attributes: self.localized,
-            relevant_audience: self.audience,
-        };
-        let report = request.validate();
-        if report.is_valid() {
-            Ok(request)
-        } else {
-            Err(BuildError { report })
+        // One path for every builder: write the JSON, validate it, then read the typed request.
+        let value = serde_json::json!({
+            "timestamp": timestamp,
+            "referenceId": reference_id,
+            "expiryTime": expiry_time,
+            "event": event,
+            "localizedAttributes": self.localized,
+            "relevantAudience": self.audience,
+        });
+        let mut report = crate::validate::validate(&value);
+        report.errors.extend(self.problems);
+        if !report.is_valid() {
+            return Err(BuildError { report });
         }
+        serde_json::from_value(value).map_err(|e| {
+            let mut report = report;
+            report.errors.push(Diagnostic {
+                severity: Severity::Error,
+                pointer: String::new(),
+                message: format!("the request does not parse: {e}"),
+                suggestion: None,
+            });
+            BuildError { report }
+        })
     }
 }

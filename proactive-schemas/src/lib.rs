@@ -31,6 +31,7 @@ extern crate self as proactive_schemas;
 
 mod bounded;
 mod datetime;
+mod derive;
 mod envelope;
 mod errors;
 mod locale;
@@ -45,6 +46,7 @@ pub mod __private;
 
 pub use bounded::{BoundedVec, LengthError};
 pub use datetime::{DateTime, DateTimeError};
+pub use derive::{kind, Fits, Localized, MissingLocale, ToEvent};
 pub use envelope::{
     is_valid_reference_id, BuildError, LocalizedAttributes, ReferenceId, ReferenceIdError, RelevantAudience, Request,
     RequestBuilder,
@@ -52,7 +54,7 @@ pub use envelope::{
 pub use errors::{EventParseError, ParseEnumError};
 pub use locale::{is_alexa_locale, ALEXA_LOCALES};
 pub use localizable::{is_valid_key, Localizable, LOCALIZED_PREFIX};
-pub use meta::{AttributeKind, AttributeMeta, EventMeta, EventPayload, UtteranceMeta};
+pub use meta::{AttributeKind, AttributeMeta, EventMeta, EventPayload, GeneratedEnum, GeneratedStruct, UtteranceMeta};
 pub use preview::{preview, PreviewError};
 pub use validate::{validate, Diagnostic, Report, Severity, Validator};
 
@@ -63,6 +65,9 @@ pub mod events {
 }
 
 pub use events::{Event, EVENTS};
+
+#[cfg(feature = "derive")]
+pub use proactive_derive::Event;
 
 /// The date-time library used in the public API (`DateTime::timestamp`, `expires_in`).
 pub use jiff;

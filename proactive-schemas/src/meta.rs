@@ -108,3 +108,12 @@ pub trait EventPayload: serde::Serialize + serde::de::DeserializeOwned {
     /// The event's metadata.
     fn meta() -> &'static EventMeta;
 }
+
+/// Implemented by every generated enum.
+pub trait GeneratedEnum: Copy + 'static {
+    /// The value as it appears in JSON.
+    fn as_json_str(&self) -> &'static str;
+}
+
+/// Implemented by every generated struct (payloads and their parts).
+pub trait GeneratedStruct: serde::Serialize {}

@@ -1,0 +1,318 @@
+//! `#[derive(Event)]` on a user struct for each of the 8 events: the request built from it
+//! validates and equals the hand-written example of that event.
+
+use proactive_schemas::events::{
+    media_content_available as media, message_alert_activated as message, occasion_updated as occasion,
+    order_status_updated as order, social_game_invite_available as social, sports_event_updated as sports,
+    trash_collection_alert_activated as trash, weather_alert_activated as weather,
+};
+use proactive_schemas::{BoundedVec, DateTime, Event, Localized, Request, RequestBuilder, ToEvent};
+use serde_json::Value;
+
+fn example(name: &str) -> Value {
+    proactive_tests::read_json(&proactive_tests::workspace_root().join(format!("examples/{name}.json")))
+}
+
+/// Builds the request from a derived value with the envelope of the example, and checks it
+/// validates and equals the example.
+fn matches_example<E: ToEvent>(value: &E) {
+    let example = example(E::NAME);
+    let mut builder: RequestBuilder = Request::builder_from(value)
+        .timestamp(example["timestamp"].as_str().unwrap().parse::<DateTime>().unwrap())
+        .expiry_time(example["expiryTime"].as_str().unwrap().parse::<DateTime>().unwrap())
+        .reference_id(example["referenceId"].as_str().unwrap());
+    if let Some(user) = example["relevantAudience"]["payload"]["user"].as_str() {
+        builder = builder.unicast(user);
+    }
+    let request = builder.build().unwrap_or_else(|e| panic!("{}: {e}", E::NAME));
+    assert!(request.validate().errors.is_empty());
+    assert_eq!(request.to_value(), example, "{}", E::NAME);
+}
+
+fn dt(s: &str) -> DateTime {
+    s.parse().unwrap()
+}
+
+#[derive(Event)]
+#[proactive(event = "AMAZON.WeatherAlert.Activated", locales("en-US", "de-DE"))]
+struct StormWarning {
+    #[proactive(path = "weatherAlert.source", localized, key = "source")]
+    issuer: Localized<String>,
+    #[proactive(path = "weatherAlert.alertType")]
+    kind: weather::AlertType,
+}
+
+#[derive(Event)]
+#[proactive(event = "AMAZON.SportsEvent.Updated", locales("en-US", "en-GB", "de-DE"))]
+struct Goal {
+    update: Option<sports::Update>,
+    #[proactive(path = "sportsEvent.eventLeague.name", localized)]
+    league: Localized<String>,
+    #[proactive(path = "sportsEvent.homeTeamStatistic")]
+    home: sports::HomeTeamStatistic,
+    #[proactive(path = "sportsEvent.awayTeamStatistic")]
+    away: sports::AwayTeamStatistic,
+}
+
+#[derive(Event)]
+#[proactive(event = "AMAZON.MessageAlert.Activated")]
+struct Inbox {
+    #[proactive(path = "state.status")]
+    status: message::Status,
+    #[proactive(path = "state.freshness")]
+    freshness: Option<message::Freshness>,
+    #[proactive(path = "messageGroup.creator.name")]
+    from: String,
+    #[proactive(path = "messageGroup.count")]
+    count: u32,
+    #[proactive(path = "messageGroup.urgency")]
+    urgency: Option<message::Urgency>,
+}
+
+#[derive(Event)]
+#[proactive(event = "AMAZON.OrderStatus.Updated", locales("en-US"))]
+struct Shipment {
+    #[proactive(path = "state.status")]
+    status: order::Status,
+    #[proactive(path = "state.deliveryDetails.expectedArrival")]
+    arrives: Option<jiff::Timestamp>,
+    #[proactive(path = "order.seller.name", localized)]
+    seller: Localized<String>,
+}
+
+#[derive(Event)]
+#[proactive(event = "AMAZON.Occasion.Updated", locales("en-US", "fr-FR"))]
+struct Booking {
+    #[proactive(path = "state.confirmationStatus")]
+    status: occasion::ConfirmationStatus,
+    #[proactive(path = "occasion.occasionType")]
+    kind: occasion::OccasionType,
+    #[proactive(path = "occasion.subject", localized)]
+    subject: Localized<String>,
+    #[proactive(path = "occasion.provider.name")]
+    venue: &'static str,
+    #[proactive(path = "occasion.bookingTime")]
+    at: String,
+    #[proactive(path = "occasion.broker")]
+    broker: Option<occasion::Broker>,
+    #[proactive(skip)]
+    _internal_id: u64,
+}
+
+#[derive(Event)]
+#[proactive(event = "AMAZON.TrashCollectionAlert.Activated")]
+struct Collection {
+    #[proactive(path = "alert.garbageTypes")]
+    bins: BoundedVec<trash::GarbageType, 1, 5>,
+    #[proactive(path = "alert.collectionDayOfWeek")]
+    day: trash::CollectionDayOfWeek,
+}
+
+#[derive(Event)]
+#[proactive(event = "AMAZON.MediaContent.Available", locales("en-US", "de-DE"))]
+struct NewEpisode {
+    #[proactive(path = "content.name", localized)]
+    title: Localized<String>,
+    #[proactive(path = "content.contentType")]
+    kind: media::ContentType,
+    #[proactive(path = "availability.startTime")]
+    airs: DateTime,
+    #[proactive(path = "availability.method")]
+    method: media::Method,
+    #[proactive(path = "availability.provider.name", localized, key = "channel")]
+    channel: Localized<String>,
+}
+
+#[derive(Event)]
+#[proactive(event = "AMAZON.SocialGameInvite.Available", locales("en-US"))]
+struct Rematch {
+    #[proactive(path = "invite")]
+    invite: social::Invite,
+    #[proactive(path = "game.offer")]
+    offer: social::Offer,
+    #[proactive(path = "game.name", localized)]
+    game: Localized<String>,
+}
+
+#[test]
+fn weather_alert() {
+    matches_example(&StormWarning {
+        issuer: Localized::new()
+            .with("en-US", "Example Weather Corp")
+            .with("de-DE", "Beispiel Wetterdienst"),
+        kind: weather::AlertType::Tornado,
+    });
+}
+
+#[test]
+fn sports_event() {
+    matches_example(&Goal {
+        update: Some(sports::Update {
+            score_earned: 1,
+            team_name: "Example Rovers".into(),
+        }),
+        league: [
+            ("en-US", "Example Football League"),
+            ("en-GB", "Example Football League"),
+            ("de-DE", "Beispiel-Fußballliga"),
+        ]
+        .into_iter()
+        .collect(),
+        home: sports::HomeTeamStatistic {
+            team: sports::Team {
+                name: "Example Rovers".into(),
+            },
+            score: 2,
+        },
+        away: sports::AwayTeamStatistic {
+            team: sports::Team {
+                name: "Sample United".into(),
+            },
+            score: 1,
+        },
+    });
+}
+
+#[test]
+fn message_alert() {
+    matches_example(&Inbox {
+        status: message::Status::Unread,
+        freshness: Some(message::Freshness::New),
+        from: "Max Example".into(),
+        count: 3,
+        urgency: Some(message::Urgency::Urgent),
+    });
+}
+
+#[test]
+fn order_status() {
+    matches_example(&Shipment {
+        status: order::Status::OrderShipped,
+        arrives: Some("2026-11-22T18:00:00Z".parse().unwrap()),
+        seller: Localized::new().with("en-US", "Example Shop"),
+    });
+}
+
+#[test]
+fn occasion() {
+    matches_example(&Booking {
+        status: occasion::ConfirmationStatus::Confirmed,
+        kind: occasion::OccasionType::Reservation,
+        subject: Localized::new()
+            .with("en-US", "dinner for two")
+            .with("fr-FR", "un dîner pour deux"),
+        venue: "Example Bistro",
+        at: "2026-11-21T19:30:00Z".into(),
+        broker: Some(occasion::Broker {
+            name: "Example Reservations".into(),
+        }),
+        _internal_id: 7,
+    });
+}
+
+#[test]
+fn trash_collection() {
+    matches_example(&Collection {
+        bins: BoundedVec::new(vec![
+            trash::GarbageType::RecyclablePlastics,
+            trash::GarbageType::PetBottles,
+            trash::GarbageType::Glass,
+        ])
+        .unwrap(),
+        day: trash::CollectionDayOfWeek::Tuesday,
+    });
+}
+
+#[test]
+fn media_content() {
+    matches_example(&NewEpisode {
+        title: Localized::new()
+            .with("en-US", "The Example Show")
+            .with("de-DE", "Die Beispielshow"),
+        kind: media::ContentType::Episode,
+        airs: dt("2026-11-21T20:00:00Z"),
+        method: media::Method::Air,
+        channel: Localized::new()
+            .with("en-US", "Example TV")
+            .with("de-DE", "Beispiel TV"),
+    });
+}
+
+#[test]
+fn social_game_invite() {
+    matches_example(&Rematch {
+        invite: social::Invite {
+            relationship_to_invitee: social::RelationshipToInvitee::Friend,
+            inviter: social::Inviter { name: "Alex".into() },
+            invite_type: social::InviteType::Challenge,
+        },
+        offer: social::Offer::Rematch,
+        game: Localized::new().with("en-US", "Example Chess"),
+    });
+}
+
+#[test]
+fn a_missing_locale_stops_the_build_naming_field_and_locale() {
+    let episode = NewEpisode {
+        title: Localized::new().with("en-US", "The Example Show"),
+        kind: media::ContentType::Episode,
+        airs: dt("2026-11-21T20:00:00Z"),
+        method: media::Method::Air,
+        channel: Localized::new()
+            .with("en-US", "Example TV")
+            .with("de-DE", "Beispiel TV"),
+    };
+    assert_eq!(
+        episode.localized_attributes().unwrap_err().to_string(),
+        "field `title` has no value for locale `de-DE`"
+    );
+    let err = Request::builder_from(&episode).build().unwrap_err();
+    let problems: Vec<(String, String)> = err.report.errors.into_iter().map(|d| (d.pointer, d.message)).collect();
+    assert!(
+        problems.contains(&(
+            "/localizedAttributes".into(),
+            "field `title` has no value for locale `de-DE`".into()
+        )),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn a_date_time_string_is_still_validated() {
+    let booking = Booking {
+        status: occasion::ConfirmationStatus::Confirmed,
+        kind: occasion::OccasionType::Reservation,
+        subject: Localized::new().with("en-US", "dinner").with("fr-FR", "dîner"),
+        venue: "Example Bistro",
+        at: "tomorrow at eight".into(),
+        broker: None,
+        _internal_id: 0,
+    };
+    let err = Request::builder_from(&booking).build().unwrap_err();
+    let pointers: Vec<String> = err.report.errors.into_iter().map(|d| d.pointer).collect();
+    assert_eq!(pointers, ["/event/payload/occasion/bookingTime"]);
+}
+
+#[test]
+fn optional_parts_left_out_are_absent() {
+    let inbox = Inbox {
+        status: message::Status::Flagged,
+        freshness: None,
+        from: "Max".into(),
+        count: 1,
+        urgency: None,
+    };
+    assert_eq!(
+        inbox.payload(),
+        serde_json::json!({"state": {"status": "FLAGGED"}, "messageGroup": {"creator": {"name": "Max"}, "count": 1}})
+    );
+    assert!(inbox.localized_attributes().unwrap().is_empty());
+    let request = Request::builder_from(&inbox)
+        .unicast("amzn1.ask.account.X")
+        .build()
+        .unwrap();
+    assert_eq!(
+        request.preview("en-US").unwrap(),
+        "You have 1 flagged message(s) from Max."
+    );
+}
