@@ -27,6 +27,7 @@ pub mod media_content_available {
         #[serde(deserialize_with = "::proactive_schemas::__private::object")]
         pub content: Content,
     }
+    impl ::proactive_schemas::GeneratedStruct for MediaContentAvailable {}
     /// The `availability` object.
     #[derive(
         ::std::clone::Clone,
@@ -51,6 +52,7 @@ pub mod media_content_available {
         /// How the content becomes available.
         pub method: Method,
     }
+    impl ::proactive_schemas::GeneratedStruct for Availability {}
     /// The `provider` object.
     #[derive(
         ::std::clone::Clone,
@@ -67,6 +69,7 @@ pub mod media_content_available {
         /// Localizable: a literal, or a key into `localizedAttributes`.
         pub name: ::proactive_schemas::Localizable<::std::string::String>,
     }
+    impl ::proactive_schemas::GeneratedStruct for Provider {}
     /// One of `STREAM`, `AIR`, `RELEASE`, `PREMIERE`, `DROP`.
     #[derive(
         ::std::clone::Clone,
@@ -122,6 +125,11 @@ pub mod media_content_available {
             f.write_str(self.as_str())
         }
     }
+    impl ::proactive_schemas::GeneratedEnum for Method {
+        fn as_json_str(&self) -> &'static str {
+            self.as_str()
+        }
+    }
     impl<'de> ::proactive_schemas::__private::serde::Deserialize<'de> for Method {
         fn deserialize<D: ::proactive_schemas::__private::serde::Deserializer<'de>>(
             deserializer: D,
@@ -169,6 +177,7 @@ pub mod media_content_available {
         #[serde(rename = "contentType")]
         pub content_type: ContentType,
     }
+    impl ::proactive_schemas::GeneratedStruct for Content {}
     /// One of `BOOK`, `EPISODE`, `ALBUM`, `SINGLE`, `MOVIE`, `GAME`.
     #[derive(
         ::std::clone::Clone,
@@ -227,6 +236,11 @@ pub mod media_content_available {
     impl ::std::fmt::Display for ContentType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
+        }
+    }
+    impl ::proactive_schemas::GeneratedEnum for ContentType {
+        fn as_json_str(&self) -> &'static str {
+            self.as_str()
         }
     }
     impl<'de> ::proactive_schemas::__private::serde::Deserialize<'de> for ContentType {
@@ -365,6 +379,7 @@ pub mod message_alert_activated {
         #[serde(deserialize_with = "::proactive_schemas::__private::object")]
         pub message_group: MessageGroup,
     }
+    impl ::proactive_schemas::GeneratedStruct for MessageAlertActivated {}
     /// The `state` object.
     #[derive(
         ::std::clone::Clone,
@@ -386,6 +401,7 @@ pub mod message_alert_activated {
         )]
         pub freshness: ::std::option::Option<Freshness>,
     }
+    impl ::proactive_schemas::GeneratedStruct for State {}
     /// One of `UNREAD`, `FLAGGED`.
     #[derive(
         ::std::clone::Clone,
@@ -421,6 +437,11 @@ pub mod message_alert_activated {
     impl ::std::fmt::Display for Status {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
+        }
+    }
+    impl ::proactive_schemas::GeneratedEnum for Status {
+        fn as_json_str(&self) -> &'static str {
+            self.as_str()
         }
     }
     impl<'de> ::proactive_schemas::__private::serde::Deserialize<'de> for Status {
@@ -485,6 +506,11 @@ pub mod message_alert_activated {
             f.write_str(self.as_str())
         }
     }
+    impl ::proactive_schemas::GeneratedEnum for Freshness {
+        fn as_json_str(&self) -> &'static str {
+            self.as_str()
+        }
+    }
     impl<'de> ::proactive_schemas::__private::serde::Deserialize<'de> for Freshness {
         fn deserialize<D: ::proactive_schemas::__private::serde::Deserializer<'de>>(
             deserializer: D,
@@ -535,6 +561,7 @@ pub mod message_alert_activated {
         )]
         pub urgency: ::std::option::Option<Urgency>,
     }
+    impl ::proactive_schemas::GeneratedStruct for MessageGroup {}
     /// The `creator` object.
     #[derive(
         ::std::clone::Clone,
@@ -549,6 +576,7 @@ pub mod message_alert_activated {
         /// Who sent the messages.
         pub name: ::std::string::String,
     }
+    impl ::proactive_schemas::GeneratedStruct for Creator {}
     /// One of `URGENT`.
     #[derive(
         ::std::clone::Clone,
@@ -580,6 +608,11 @@ pub mod message_alert_activated {
     impl ::std::fmt::Display for Urgency {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
+        }
+    }
+    impl ::proactive_schemas::GeneratedEnum for Urgency {
+        fn as_json_str(&self) -> &'static str {
+            self.as_str()
         }
     }
     impl<'de> ::proactive_schemas::__private::serde::Deserialize<'de> for Urgency {
@@ -711,6 +744,7 @@ pub mod occasion_updated {
         #[serde(deserialize_with = "::proactive_schemas::__private::object")]
         pub occasion: Occasion,
     }
+    impl ::proactive_schemas::GeneratedStruct for OccasionUpdated {}
     /// The `state` object.
     #[derive(
         ::std::clone::Clone,
@@ -726,6 +760,7 @@ pub mod occasion_updated {
         #[serde(rename = "confirmationStatus")]
         pub confirmation_status: ConfirmationStatus,
     }
+    impl ::proactive_schemas::GeneratedStruct for State {}
     /// One of `CONFIRMED`, `CANCELED`, `RESCHEDULED`, `REQUESTED`, `CREATED`, `UPDATED`.
     #[derive(
         ::std::clone::Clone,
@@ -784,6 +819,11 @@ pub mod occasion_updated {
     impl ::std::fmt::Display for ConfirmationStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
+        }
+    }
+    impl ::proactive_schemas::GeneratedEnum for ConfirmationStatus {
+        fn as_json_str(&self) -> &'static str {
+            self.as_str()
         }
     }
     impl<'de> ::proactive_schemas::__private::serde::Deserialize<'de>
@@ -855,6 +895,7 @@ pub mod occasion_updated {
         )]
         pub broker: ::std::option::Option<Broker>,
     }
+    impl ::proactive_schemas::GeneratedStruct for Occasion {}
     /// One of `RESERVATION_REQUEST`, `RESERVATION`, `APPOINTMENT_REQUEST`, `APPOINTMENT`.
     #[derive(
         ::std::clone::Clone,
@@ -903,6 +944,11 @@ pub mod occasion_updated {
     impl ::std::fmt::Display for OccasionType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
+        }
+    }
+    impl ::proactive_schemas::GeneratedEnum for OccasionType {
+        fn as_json_str(&self) -> &'static str {
+            self.as_str()
         }
     }
     impl<'de> ::proactive_schemas::__private::serde::Deserialize<'de> for OccasionType {
@@ -957,6 +1003,7 @@ pub mod occasion_updated {
         /// Localizable: a literal, or a key into `localizedAttributes`.
         pub name: ::proactive_schemas::Localizable<::std::string::String>,
     }
+    impl ::proactive_schemas::GeneratedStruct for Provider {}
     /// The `broker` object.
     #[derive(
         ::std::clone::Clone,
@@ -973,6 +1020,7 @@ pub mod occasion_updated {
         /// Localizable: a literal, or a key into `localizedAttributes`.
         pub name: ::proactive_schemas::Localizable<::std::string::String>,
     }
+    impl ::proactive_schemas::GeneratedStruct for Broker {}
     impl ::proactive_schemas::EventPayload for OccasionUpdated {
         const NAME: &'static str = "AMAZON.Occasion.Updated";
         fn meta() -> &'static ::proactive_schemas::EventMeta {
@@ -1107,6 +1155,7 @@ pub mod order_status_updated {
         #[serde(deserialize_with = "::proactive_schemas::__private::object")]
         pub order: Order,
     }
+    impl ::proactive_schemas::GeneratedStruct for OrderStatusUpdated {}
     /// The `state` object.
     #[derive(
         ::std::clone::Clone,
@@ -1137,6 +1186,7 @@ pub mod order_status_updated {
         )]
         pub delivery_details: ::std::option::Option<DeliveryDetails>,
     }
+    impl ::proactive_schemas::GeneratedStruct for State {}
     /// One of `PREORDER_RECEIVED`, `ORDER_RECEIVED`, `ORDER_PREPARING`, `ORDER_SHIPPED`, `ORDER_OUT_FOR_DELIVERY`, `ORDER_DELIVERED`.
     #[derive(
         ::std::clone::Clone,
@@ -1197,6 +1247,11 @@ pub mod order_status_updated {
             f.write_str(self.as_str())
         }
     }
+    impl ::proactive_schemas::GeneratedEnum for Status {
+        fn as_json_str(&self) -> &'static str {
+            self.as_str()
+        }
+    }
     impl<'de> ::proactive_schemas::__private::serde::Deserialize<'de> for Status {
         fn deserialize<D: ::proactive_schemas::__private::serde::Deserializer<'de>>(
             deserializer: D,
@@ -1255,6 +1310,7 @@ pub mod order_status_updated {
         )]
         pub expected_arrival: ::std::option::Option<::proactive_schemas::DateTime>,
     }
+    impl ::proactive_schemas::GeneratedStruct for DeliveryDetails {}
     /// The `order` object.
     #[derive(
         ::std::clone::Clone,
@@ -1270,6 +1326,7 @@ pub mod order_status_updated {
         #[serde(deserialize_with = "::proactive_schemas::__private::object")]
         pub seller: Seller,
     }
+    impl ::proactive_schemas::GeneratedStruct for Order {}
     /// The `seller` object.
     #[derive(
         ::std::clone::Clone,
@@ -1286,6 +1343,7 @@ pub mod order_status_updated {
         /// Localizable: a literal, or a key into `localizedAttributes`.
         pub name: ::proactive_schemas::Localizable<::std::string::String>,
     }
+    impl ::proactive_schemas::GeneratedStruct for Seller {}
     impl ::proactive_schemas::EventPayload for OrderStatusUpdated {
         const NAME: &'static str = "AMAZON.OrderStatus.Updated";
         fn meta() -> &'static ::proactive_schemas::EventMeta {
@@ -1424,6 +1482,7 @@ pub mod social_game_invite_available {
         #[serde(deserialize_with = "::proactive_schemas::__private::object")]
         pub game: Game,
     }
+    impl ::proactive_schemas::GeneratedStruct for SocialGameInviteAvailable {}
     /// The `invite` object.
     #[derive(
         ::std::clone::Clone,
@@ -1445,6 +1504,7 @@ pub mod social_game_invite_available {
         #[serde(rename = "inviteType")]
         pub invite_type: InviteType,
     }
+    impl ::proactive_schemas::GeneratedStruct for Invite {}
     /// One of `FRIEND`, `CONTACT`.
     #[derive(
         ::std::clone::Clone,
@@ -1480,6 +1540,11 @@ pub mod social_game_invite_available {
     impl ::std::fmt::Display for RelationshipToInvitee {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
+        }
+    }
+    impl ::proactive_schemas::GeneratedEnum for RelationshipToInvitee {
+        fn as_json_str(&self) -> &'static str {
+            self.as_str()
         }
     }
     impl<'de> ::proactive_schemas::__private::serde::Deserialize<'de>
@@ -1522,6 +1587,7 @@ pub mod social_game_invite_available {
         /// The inviter's name.
         pub name: ::std::string::String,
     }
+    impl ::proactive_schemas::GeneratedStruct for Inviter {}
     /// One of `CHALLENGE`, `INVITE`.
     #[derive(
         ::std::clone::Clone,
@@ -1557,6 +1623,11 @@ pub mod social_game_invite_available {
     impl ::std::fmt::Display for InviteType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
+        }
+    }
+    impl ::proactive_schemas::GeneratedEnum for InviteType {
+        fn as_json_str(&self) -> &'static str {
+            self.as_str()
         }
     }
     impl<'de> ::proactive_schemas::__private::serde::Deserialize<'de> for InviteType {
@@ -1602,6 +1673,7 @@ pub mod social_game_invite_available {
         /// Localizable: a literal, or a key into `localizedAttributes`.
         pub name: ::proactive_schemas::Localizable<::std::string::String>,
     }
+    impl ::proactive_schemas::GeneratedStruct for Game {}
     /// One of `MATCH`, `REMATCH`, `GAME`.
     #[derive(
         ::std::clone::Clone,
@@ -1641,6 +1713,11 @@ pub mod social_game_invite_available {
     impl ::std::fmt::Display for Offer {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
+        }
+    }
+    impl ::proactive_schemas::GeneratedEnum for Offer {
+        fn as_json_str(&self) -> &'static str {
+            self.as_str()
         }
     }
     impl<'de> ::proactive_schemas::__private::serde::Deserialize<'de> for Offer {
@@ -1780,6 +1857,7 @@ pub mod sports_event_updated {
         #[serde(deserialize_with = "::proactive_schemas::__private::object")]
         pub sports_event: SportsEvent,
     }
+    impl ::proactive_schemas::GeneratedStruct for SportsEventUpdated {}
     /// The `update` object.
     #[derive(
         ::std::clone::Clone,
@@ -1799,6 +1877,7 @@ pub mod sports_event_updated {
         #[serde(rename = "teamName")]
         pub team_name: ::std::string::String,
     }
+    impl ::proactive_schemas::GeneratedStruct for Update {}
     /// The `sportsEvent` object.
     #[derive(
         ::std::clone::Clone,
@@ -1823,6 +1902,7 @@ pub mod sports_event_updated {
         #[serde(deserialize_with = "::proactive_schemas::__private::object")]
         pub away_team_statistic: AwayTeamStatistic,
     }
+    impl ::proactive_schemas::GeneratedStruct for SportsEvent {}
     /// The `eventLeague` object.
     #[derive(
         ::std::clone::Clone,
@@ -1839,6 +1919,7 @@ pub mod sports_event_updated {
         /// Localizable: a literal, or a key into `localizedAttributes`.
         pub name: ::proactive_schemas::Localizable<::std::string::String>,
     }
+    impl ::proactive_schemas::GeneratedStruct for EventLeague {}
     /// The `homeTeamStatistic` object.
     #[derive(
         ::std::clone::Clone,
@@ -1857,6 +1938,7 @@ pub mod sports_event_updated {
         #[serde(deserialize_with = "::proactive_schemas::__private::integer")]
         pub score: i64,
     }
+    impl ::proactive_schemas::GeneratedStruct for HomeTeamStatistic {}
     /// The `team` object.
     #[derive(
         ::std::clone::Clone,
@@ -1871,6 +1953,7 @@ pub mod sports_event_updated {
         /// The home team's name.
         pub name: ::std::string::String,
     }
+    impl ::proactive_schemas::GeneratedStruct for Team {}
     /// The `awayTeamStatistic` object.
     #[derive(
         ::std::clone::Clone,
@@ -1889,6 +1972,7 @@ pub mod sports_event_updated {
         #[serde(deserialize_with = "::proactive_schemas::__private::integer")]
         pub score: i64,
     }
+    impl ::proactive_schemas::GeneratedStruct for AwayTeamStatistic {}
     impl ::proactive_schemas::EventPayload for SportsEventUpdated {
         const NAME: &'static str = "AMAZON.SportsEvent.Updated";
         fn meta() -> &'static ::proactive_schemas::EventMeta {
@@ -2022,6 +2106,7 @@ pub mod trash_collection_alert_activated {
         #[serde(deserialize_with = "::proactive_schemas::__private::object")]
         pub alert: Alert,
     }
+    impl ::proactive_schemas::GeneratedStruct for TrashCollectionAlertActivated {}
     /// The `alert` object.
     #[derive(
         ::std::clone::Clone,
@@ -2040,6 +2125,7 @@ pub mod trash_collection_alert_activated {
         #[serde(rename = "collectionDayOfWeek")]
         pub collection_day_of_week: CollectionDayOfWeek,
     }
+    impl ::proactive_schemas::GeneratedStruct for Alert {}
     /// One of `BOTTLES`, `BULKY`, `BURNABLE`, `CANS`, `CLOTHING`, `COMPOSTABLE`, `CRUSHABLE`, `GARDEN_WASTE`, `GLASS`, `HAZARDOUS`, `HOME_APPLIANCES`, `KITCHEN_WASTE`, `LANDFILL`, `PET_BOTTLES`, `RECYCLABLE_PLASTICS`, `WASTE_PAPER`.
     #[derive(
         ::std::clone::Clone,
@@ -2148,6 +2234,11 @@ pub mod trash_collection_alert_activated {
     impl ::std::fmt::Display for GarbageType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
+        }
+    }
+    impl ::proactive_schemas::GeneratedEnum for GarbageType {
+        fn as_json_str(&self) -> &'static str {
+            self.as_str()
         }
     }
     impl<'de> ::proactive_schemas::__private::serde::Deserialize<'de> for GarbageType {
@@ -2271,6 +2362,11 @@ pub mod trash_collection_alert_activated {
     impl ::std::fmt::Display for CollectionDayOfWeek {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
+        }
+    }
+    impl ::proactive_schemas::GeneratedEnum for CollectionDayOfWeek {
+        fn as_json_str(&self) -> &'static str {
+            self.as_str()
         }
     }
     impl<'de> ::proactive_schemas::__private::serde::Deserialize<'de>
@@ -2419,6 +2515,7 @@ pub mod weather_alert_activated {
         #[serde(deserialize_with = "::proactive_schemas::__private::object")]
         pub weather_alert: WeatherAlert,
     }
+    impl ::proactive_schemas::GeneratedStruct for WeatherAlertActivated {}
     /// The `weatherAlert` object.
     #[derive(
         ::std::clone::Clone,
@@ -2438,6 +2535,7 @@ pub mod weather_alert_activated {
         #[serde(rename = "alertType")]
         pub alert_type: AlertType,
     }
+    impl ::proactive_schemas::GeneratedStruct for WeatherAlert {}
     /// One of `TORNADO`, `HURRICANE`, `SNOW_STORM`, `THUNDER_STORM`.
     #[derive(
         ::std::clone::Clone,
@@ -2486,6 +2584,11 @@ pub mod weather_alert_activated {
     impl ::std::fmt::Display for AlertType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
+        }
+    }
+    impl ::proactive_schemas::GeneratedEnum for AlertType {
+        fn as_json_str(&self) -> &'static str {
+            self.as_str()
         }
     }
     impl<'de> ::proactive_schemas::__private::serde::Deserialize<'de> for AlertType {
