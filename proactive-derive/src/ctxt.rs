@@ -21,7 +21,12 @@ impl Ctxt {
 
     /// An error with a `help:` line, rustc style.
     pub(crate) fn error_help(&mut self, span: Span, message: impl std::fmt::Display, help: impl std::fmt::Display) {
-        self.error(span, format!("{message}\n\n= help: {help}"));
+        self.error(span, format!("{message}\n= help: {help}"));
+    }
+
+    /// How many errors so far.
+    pub(crate) fn count(&self) -> usize {
+        self.errors.as_ref().map_or(0, |e| e.into_iter().count())
     }
 
     pub(crate) fn into_compile_errors(self) -> Option<TokenStream> {

@@ -45,6 +45,9 @@ struct Covered<'a> {
     path: String,
     localized: Option<String>,
     optional: Option<&'a syn::Type>,
+    /// The field's options had an error: it still counts as covering its attribute, but no code
+    /// is emitted for it, so one mistake gives one error.
+    broken: bool,
 }
 
 pub(crate) fn expand(input: DeriveInput) -> TokenStream {
@@ -83,6 +86,8 @@ pub(crate) fn expand(input: DeriveInput) -> TokenStream {
     // Model: which attribute each field covers.
     let mut covered: Vec<Covered> = Vec::new();
     let mut keys: BTreeMap<String, Span> = BTreeMap::new();
+    // Paths suggested for a misspelt one: not reported missing as well.
+    let mut assumed: Vec<String> = Vec::new();
     for (field, opts) in fields.iter().zip(&field_attrs) {
         if opts.skip {
             continue;
@@ -96,7 +101,10 @@ pub(crate) fn expand(input: DeriveInput) -> TokenStream {
             let all: Vec<String> = event.attributes().into_iter().map(|a| a.path).collect();
             let message = format!("`{}` has no attribute `{path}`", event.name);
             match suggest(&path, all.iter().map(String::as_str)) {
-                Some(s) => cx.error_help(path_span, message, format!("did you mean `{s}`?")),
+                Some(s) => {
+                    cx.error_help(path_span, message, format!("did you mean `{s}`?"));
+                    assumed.push(s.to_owned());
+                }
                 None => cx.error_help(path_span, message, format!("its attributes are {}", all.join(", "))),
             }
             continue;
@@ -113,6 +121,7 @@ pub(crate) fn expand(input: DeriveInput) -> TokenStream {
             cx.error(path_span, message);
             continue;
         }
+        let errors_before = cx.count();
         let localizable = matches!(attribute.ty, Type::String { localizable: true });
         let localized = match (&opts.localized, &opts.key) {
             (Some(l), _) if !localizable => {
@@ -185,6 +194,7 @@ pub(crate) fn expand(input: DeriveInput) -> TokenStream {
             path,
             localized,
             optional,
+            broken: cx.count() > errors_before,
         });
     }
     if locales.is_empty() && covered.iter().any(|c| c.localized.is_some()) && container.locales.is_none() {
@@ -194,7 +204,7 @@ pub(crate) fn expand(input: DeriveInput) -> TokenStream {
             "add `locales(\"en-US\", ...)` to `#[proactive(...)]`",
         );
     }
-    check_required(&mut cx, &input.ident, event, &covered);
+    check_required(&mut cx, &input.ident, event, &covered, &assumed);
 
     let mut out = cx.into_compile_errors().unwrap_or_default();
     out.extend(emit(&input, &source, &locales, &covered));
@@ -363,13 +373,14 @@ fn load_user_schema(cx: &mut Ctxt, lit: &LitStr) -> Option<(EventSchema, String)
 
 /// Check 2: every required attribute under a present parent is covered. The payload root is
 /// present; an optional object is present when some field covers something inside it.
-fn check_required(cx: &mut Ctxt, ident: &syn::Ident, event: &EventSchema, covered: &[Covered]) {
-    let is_covered = |path: &str| {
-        covered
-            .iter()
-            .any(|c| c.path == path || path.starts_with(&format!("{}.", c.path)))
-    };
-    let has_inside = |path: &str| covered.iter().any(|c| c.path.starts_with(&format!("{path}.")));
+fn check_required(cx: &mut Ctxt, ident: &syn::Ident, event: &EventSchema, covered: &[Covered], assumed: &[String]) {
+    let paths: Vec<&str> = covered
+        .iter()
+        .map(|c| c.path.as_str())
+        .chain(assumed.iter().map(String::as_str))
+        .collect();
+    let is_covered = |path: &str| paths.iter().any(|c| *c == path || path.starts_with(&format!("{c}.")));
+    let has_inside = |path: &str| paths.iter().any(|c| c.starts_with(&format!("{path}.")));
     let mut missing = Vec::new();
     for attr in event.attributes() {
         let parent = attr.path.rsplit_once('.').map_or("", |(p, _)| p);
@@ -444,7 +455,7 @@ fn emit(input: &DeriveInput, source: &Source, locales: &[String], covered: &[Cov
     let event_name = &source.schema.name;
     let mut sets = Vec::new();
     let mut entries = Vec::new();
-    for c in covered {
+    for c in covered.iter().filter(|c| !c.broken) {
         let Some(attribute) = source.schema.attribute(&c.path) else {
             continue;
         };

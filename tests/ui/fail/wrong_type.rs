@@ -1,0 +1,39 @@
+use proactive_schemas::events::trash_collection_alert_activated::GarbageType;
+use proactive_schemas::Event;
+
+#[derive(Event)]
+#[proactive(event = "AMAZON.TrashCollectionAlert.Activated")]
+struct Collection {
+    #[proactive(path = "alert.garbageTypes")]
+    bins: Vec<String>,
+    #[proactive(path = "alert.collectionDayOfWeek")]
+    day: GarbageType,
+}
+
+#[derive(Event)]
+#[proactive(event = "AMAZON.MessageAlert.Activated")]
+struct Inbox {
+    #[proactive(path = "state.status")]
+    status: String,
+    #[proactive(path = "messageGroup.creator.name")]
+    from: u32,
+    #[proactive(path = "messageGroup.count")]
+    count: Option<i64>,
+    #[proactive(path = "state.freshness")]
+    freshness: Option<f64>,
+}
+
+#[derive(Event)]
+#[proactive(event = "AMAZON.MediaContent.Available", locales("en-US"))]
+struct Episode {
+    #[proactive(path = "content.name", localized)]
+    title: String,
+    #[proactive(path = "content.contentType")]
+    kind: proactive_schemas::events::media_content_available::ContentType,
+    #[proactive(path = "availability.startTime")]
+    airs: std::time::SystemTime,
+    #[proactive(path = "availability.method")]
+    method: proactive_schemas::events::media_content_available::Method,
+}
+
+fn main() {}
