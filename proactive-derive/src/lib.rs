@@ -5,6 +5,7 @@ mod attr;
 mod ctxt;
 mod event;
 mod suggest;
+mod table;
 
 use proc_macro::TokenStream;
 
@@ -14,4 +15,11 @@ use proc_macro::TokenStream;
 pub fn derive_event(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     event::expand(input).into()
+}
+
+/// A literal `localizedAttributes` table, checked at compile time. Documented on the re-export
+/// in `proactive-schemas`.
+#[proc_macro]
+pub fn localized_attributes(input: TokenStream) -> TokenStream {
+    table::expand(input.into()).into()
 }

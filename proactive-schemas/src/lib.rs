@@ -67,7 +67,7 @@ pub mod events {
 pub use events::{Event, EVENTS};
 
 #[cfg(feature = "derive")]
-pub use proactive_derive::Event;
+pub use proactive_derive::{localized_attributes, Event};
 
 /// The date-time library used in the public API (`DateTime::timestamp`, `expires_in`).
 pub use jiff;

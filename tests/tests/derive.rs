@@ -316,3 +316,61 @@ fn optional_parts_left_out_are_absent() {
         "You have 1 flagged message(s) from Max."
     );
 }
+
+#[test]
+fn literal_localized_attribute_tables() {
+    let table = proactive_schemas::localized_attributes! {
+        "en-US" => { channel: "Example TV", title: "The Example Show" },
+        "de-DE" => { channel: "Beispiel TV", "title": format!("Die {}", "Beispielshow") },
+    };
+    assert_eq!(
+        serde_json::to_value(&table).unwrap(),
+        example("AMAZON.MediaContent.Available")["localizedAttributes"]
+    );
+}
+
+/// A user schema file, relative to this crate's manifest directory.
+#[derive(Event)]
+#[proactive(schema = "fixtures/codegen/ok/AMAZON.Test.Example.json", locales("en-US", "de-DE"))]
+struct Parcel {
+    #[proactive(path = "parcel.sender.name", localized)]
+    sender: Localized<String>,
+    #[proactive(path = "parcel.state")]
+    state: &'static str,
+    #[proactive(path = "parcel.count")]
+    count: u8,
+    #[proactive(path = "parcel.contents")]
+    contents: Vec<&'static str>,
+}
+
+#[test]
+fn derive_from_a_user_schema_file() {
+    let parcel = Parcel {
+        sender: Localized::new()
+            .with("en-US", "Example Post")
+            .with("de-DE", "Beispielpost"),
+        state: "ON_TIME",
+        count: 1,
+        contents: vec!["BOOKS"],
+    };
+    assert_eq!(<Parcel as ToEvent>::NAME, "AMAZON.Test.Example");
+    assert_eq!(
+        parcel.payload(),
+        serde_json::json!({"parcel": {"sender": {"name": "localizedattribute:sender"}, "state": "ON_TIME", "count": 1, "contents": ["BOOKS"]}})
+    );
+    let validator = proactive_schemas::Validator::new(proactive_tests::custom::EVENTS);
+    let body = serde_json::json!({
+        "timestamp": "2026-11-20T10:00:00Z",
+        "referenceId": "parcel-2",
+        "expiryTime": "2026-11-20T12:00:00Z",
+        "event": {"name": <Parcel as ToEvent>::NAME, "payload": parcel.payload()},
+        "localizedAttributes": parcel.localized_attributes().unwrap(),
+        "relevantAudience": {"type": "Multicast", "payload": {}}
+    });
+    let report = validator.validate(&body);
+    assert!(report.is_valid(), "{report}");
+    assert_eq!(
+        validator.preview(&body, "de-DE").unwrap(),
+        "1 parcel(s) from Beispielpost contain books."
+    );
+}
