@@ -352,11 +352,18 @@ fn load_user_schema(cx: &mut Ctxt, lit: &LitStr) -> Option<(EventSchema, String)
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) => {
-            cx.error(lit.span(), format!("cannot read schema file `{}`: {e}", path.display()));
+            cx.error(
+                lit.span(),
+                format!(
+                    "cannot read schema file `{}` (relative to the crate's manifest directory): {e}",
+                    lit.value()
+                ),
+            );
             return None;
         }
     };
-    match proactive_codegen::ir::load_str(&path, &text) {
+    // Errors name the file as written in the attribute.
+    match proactive_codegen::ir::load_str(std::path::Path::new(&lit.value()), &text) {
         Ok(Some(schema)) => Some((schema, path.display().to_string())),
         Ok(None) => {
             cx.error(lit.span(), "this is an envelope schema, not an event schema");
