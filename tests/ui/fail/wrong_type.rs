@@ -36,4 +36,15 @@ struct Episode {
     method: proactive_schemas::events::media_content_available::Method,
 }
 
+#[derive(Event)]
+#[proactive(event = "AMAZON.MessageAlert.Activated")]
+struct Counted {
+    #[proactive(path = "state.status")]
+    status: proactive_schemas::events::message_alert_activated::Status,
+    #[proactive(path = "messageGroup.creator.name")]
+    from: String,
+    #[proactive(path = "messageGroup.count")]
+    count: &'static str,
+}
+
 fn main() {}
