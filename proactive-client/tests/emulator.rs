@@ -1,0 +1,366 @@
+//! The client against an in-process emulator on 127.0.0.1:0.
+
+use std::collections::{BTreeMap, HashSet};
+use std::time::Duration;
+
+use proactive_client::{Client, Credentials, Error, Region, Rejection, Retry, Stage};
+use proactive_emulator::{Config, Emulator, Faults};
+use serde_json::Value;
+
+fn examples() -> Vec<Value> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples");
+    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    files
+        .iter()
+        .map(|f| serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap())
+        .collect()
+}
+
+/// The examples are dated; give a body a current timestamp and a fresh reference id.
+fn restamp(mut body: Value, id: &str) -> Value {
+    let now = proactive_schemas::DateTime::now();
+    body["timestamp"] = now.as_str().into();
+    body["expiryTime"] = now
+        .checked_add(proactive_schemas::jiff::SignedDuration::from_hours(1))
+        .unwrap()
+        .as_str()
+        .into();
+    body["referenceId"] = id.into();
+    body
+}
+
+fn weather(id: &str) -> Value {
+    let body = examples()
+        .into_iter()
+        .find(|b| b["event"]["name"] == "AMAZON.WeatherAlert.Activated")
+        .unwrap();
+    restamp(body, id)
+}
+
+async fn setup(config: Config, retry: Retry) -> (Emulator, Client) {
+    let credentials = Credentials::new(config.client_id.clone(), config.client_secret.clone());
+    let emulator = Emulator::start(config).await.unwrap();
+    let client = Client::builder(credentials)
+        .api_endpoint(emulator.base_url())
+        .auth_endpoint(emulator.base_url())
+        .retry(retry)
+        .build()
+        .unwrap();
+    (emulator, client)
+}
+
+fn quick_retry() -> Retry {
+    Retry {
+        base_delay: Duration::from_millis(5),
+        max_delay: Duration::from_millis(100),
+        ..Retry::default()
+    }
+}
+
+#[tokio::test]
+async fn every_event_type_is_accepted_and_previewed() {
+    let (emulator, client) = setup(Config::default(), quick_retry()).await;
+    for (i, body) in examples().into_iter().enumerate() {
+        let body = restamp(body, &format!("example-{i}"));
+        let sent = client.send_value(&body, Stage::Development, Region::Europe).await;
+        assert!(sent.is_ok(), "{}: {sent:?}", body["event"]["name"]);
+    }
+    let accepted = emulator.accepted();
+    assert_eq!(accepted.len(), 8);
+    let names: HashSet<&str> = accepted.iter().map(|a| a.event.as_str()).collect();
+    assert_eq!(names.len(), 8);
+    assert!(accepted
+        .iter()
+        .all(|a| a.stage == "development" && !a.previews.is_empty() && !a.recipients.is_empty()));
+    let weather = accepted
+        .iter()
+        .find(|a| a.event == "AMAZON.WeatherAlert.Activated")
+        .unwrap();
+    assert_eq!(
+        weather.previews["en-US"],
+        "There is a tornado alert for your area. Provided by Example Weather Corp."
+    );
+    assert_eq!(client.token_fetches(), 1);
+    assert_eq!(emulator.token_requests(), 1);
+}
+
+#[tokio::test]
+async fn live_stage_and_typed_requests() {
+    let (emulator, client) = setup(Config::default(), quick_retry()).await;
+    let request: proactive_schemas::Request = serde_json::from_value(weather("typed-1")).unwrap();
+    client.send(&request, Stage::Live, Region::NorthAmerica).await.unwrap();
+    assert_eq!(emulator.accepted()[0].stage, "live");
+}
+
+#[tokio::test]
+async fn token_is_refreshed_a_minute_before_it_expires() {
+    // A 60-second token is already inside the refresh margin: every send fetches a new one.
+    let config = Config {
+        token_lifetime: Duration::from_secs(60),
+        ..Config::default()
+    };
+    let (emulator, client) = setup(config, quick_retry()).await;
+    for i in 0..3 {
+        client
+            .send_value(
+                &weather(&format!("short-{i}")),
+                Stage::Development,
+                Region::NorthAmerica,
+            )
+            .await
+            .unwrap();
+    }
+    assert_eq!(emulator.token_requests(), 3);
+
+    // A 61-second one is still good for a second: reused.
+    let config = Config {
+        token_lifetime: Duration::from_secs(120),
+        ..Config::default()
+    };
+    let (emulator, client) = setup(config, quick_retry()).await;
+    for i in 0..3 {
+        client
+            .send_value(&weather(&format!("long-{i}")), Stage::Development, Region::NorthAmerica)
+            .await
+            .unwrap();
+    }
+    assert_eq!(emulator.token_requests(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_sends_share_one_token_request() {
+    let (emulator, client) = setup(Config::default(), quick_retry()).await;
+    let bodies: Vec<Value> = (0..50).map(|i| weather(&format!("burst-{i}"))).collect();
+    let summary =
+        proactive_client::Summary::collect(client.send_all(bodies, Stage::Development, Region::NorthAmerica, 50)).await;
+    assert_eq!(summary.accepted.len(), 50, "{:?}", summary.failed);
+    assert_eq!(emulator.token_requests(), 1);
+}
+
+#[tokio::test]
+async fn a_revoked_token_is_fetched_again_once() {
+    let (emulator, client) = setup(Config::default(), quick_retry()).await;
+    client
+        .send_value(&weather("before"), Stage::Development, Region::NorthAmerica)
+        .await
+        .unwrap();
+    emulator.revoke_tokens();
+    client
+        .send_value(&weather("after"), Stage::Development, Region::NorthAmerica)
+        .await
+        .unwrap();
+    assert_eq!(emulator.token_requests(), 2);
+    assert_eq!(emulator.accepted().len(), 2);
+}
+
+#[tokio::test]
+async fn wrong_credentials_are_a_token_error_without_the_secret() {
+    let emulator = Emulator::start(Config::default()).await.unwrap();
+    let client = Client::builder(Credentials::new(
+        "amzn1.application-oa2-client.emulator",
+        "hunter2-wrong",
+    ))
+    .api_endpoint(emulator.base_url())
+    .auth_endpoint(emulator.base_url())
+    .build()
+    .unwrap();
+    let err = client
+        .send_value(&weather("x"), Stage::Development, Region::NorthAmerica)
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(matches!(err, Error::Token(_)), "{text}");
+    assert!(text.contains("invalid_client"), "{text}");
+    assert!(
+        !text.contains("hunter2") && !format!("{client:?}").contains("hunter2"),
+        "{text}"
+    );
+    assert!(format!("{client:?}").contains("<redacted>"));
+}
+
+#[tokio::test]
+async fn an_invalid_request_never_reaches_the_emulator() {
+    let (emulator, client) = setup(Config::default(), quick_retry()).await;
+    let mut body = weather("bad");
+    body["event"]["payload"]["weatherAlert"]["alertType"] = "BLIZZARD".into();
+    let err = client
+        .send_value(&body, Stage::Development, Region::NorthAmerica)
+        .await
+        .unwrap_err();
+    let Error::Invalid(report) = err else { panic!("{err}") };
+    assert_eq!(report.errors[0].pointer, "/event/payload/weatherAlert/alertType");
+
+    let mut expired = weather("old");
+    expired["timestamp"] = "2020-01-01T00:00:00Z".into();
+    expired["expiryTime"] = "2020-01-01T01:00:00Z".into();
+    let err = client
+        .send_value(&expired, Stage::Development, Region::NorthAmerica)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Invalid(ref r) if r.errors[0].pointer == "/expiryTime"),
+        "{err}"
+    );
+    assert_eq!(emulator.event_requests(), 0);
+    assert_eq!(emulator.token_requests(), 0);
+}
+
+#[tokio::test]
+async fn statuses_map_to_typed_errors() {
+    // 409: the same reference id to the same audience, on a first attempt.
+    let (_emulator, client) = setup(Config::default(), quick_retry()).await;
+    client
+        .send_value(&weather("dup"), Stage::Development, Region::NorthAmerica)
+        .await
+        .unwrap();
+    let err = client
+        .send_value(&weather("dup"), Stage::Development, Region::NorthAmerica)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Rejected(e) if e.kind == Rejection::Conflict && e.status == 409),
+        "{err}"
+    );
+
+    // 403: Unicast to a user who is not subscribed.
+    let config = Config {
+        subscriptions: Some(BTreeMap::from([(
+            "amzn1.ask.account.A".into(),
+            HashSet::from(["AMAZON.OrderStatus.Updated".to_owned()]),
+        )])),
+        ..Config::default()
+    };
+    let (_emulator, client) = setup(config, quick_retry()).await;
+    let mut unicast = weather("uni");
+    unicast["relevantAudience"] = serde_json::json!({"type": "Unicast", "payload": {"user": "amzn1.ask.account.A"}});
+    let err = client
+        .send_value(&unicast, Stage::Development, Region::NorthAmerica)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Rejected(e) if e.kind == Rejection::Forbidden && e.status == 403),
+        "{err}"
+    );
+
+    // 500 on every attempt: retried, then reported.
+    let config = Config {
+        faults: Faults {
+            error_rate: 1.0,
+            ..Faults::default()
+        },
+        ..Config::default()
+    };
+    let retry = Retry {
+        max_attempts: 3,
+        ..quick_retry()
+    };
+    let (emulator, client) = setup(config, retry).await;
+    let err = client
+        .send_value(&weather("fail"), Stage::Development, Region::NorthAmerica)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Rejected(e) if e.kind == Rejection::ServerError && e.code.as_deref() == Some("INTERNAL_SERVER_ERROR")),
+        "{err}"
+    );
+    assert_eq!(emulator.event_requests(), 3);
+
+    // 429 with Retry-After beyond the deadline: gives up without waiting it out.
+    let config = Config {
+        faults: Faults {
+            rate_limit: Some(0),
+            retry_after_secs: 30,
+            ..Faults::default()
+        },
+        ..Config::default()
+    };
+    let retry = Retry {
+        deadline: Duration::from_secs(5),
+        ..quick_retry()
+    };
+    let (_emulator, client) = setup(config, retry).await;
+    let err = client
+        .send_value(&weather("busy"), Stage::Development, Region::NorthAmerica)
+        .await
+        .unwrap_err();
+    assert!(matches!(&err, Error::Deadline { attempts: 1, .. }), "{err}");
+    assert!(err.to_string().contains("429"), "{err}");
+}
+
+#[test]
+fn plain_http_only_to_loopback() {
+    let builder = || Client::builder(Credentials::new("id", "secret"));
+    assert!(builder().api_endpoint("http://127.0.0.1:9").build().is_ok());
+    assert!(builder().api_endpoint("http://localhost:9").build().is_ok());
+    assert!(builder().api_endpoint("http://[::1]:9").build().is_ok());
+    assert!(builder().api_endpoint("https://proxy.example").build().is_ok());
+    let err = builder().api_endpoint("http://10.0.0.1").build().unwrap_err();
+    assert!(err.to_string().contains("refusing plain http://"), "{err}");
+    assert!(builder().auth_endpoint("http://example.com").build().is_err());
+    assert!(builder().auth_endpoint("ftp://127.0.0.1").build().is_err());
+}
+
+/// 2,000 Unicast requests through 20% 500s, a rate limit answered with 429 + Retry-After, and
+/// dropped connections (half of them after acceptance): every one ends accepted exactly once by
+/// the emulator's own record.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn faults_lose_nothing_and_double_nothing() {
+    let config = Config {
+        faults: Faults {
+            error_rate: 0.2,
+            drop_rate: 0.05,
+            rate_limit: Some(1500),
+            retry_after_secs: 1,
+            seed: 42,
+            ..Faults::default()
+        },
+        ..Config::default()
+    };
+    let retry = Retry {
+        max_attempts: 30,
+        base_delay: Duration::from_millis(5),
+        max_delay: Duration::from_millis(200),
+        timeout: Duration::from_secs(10),
+        deadline: Duration::from_secs(120),
+    };
+    let (emulator, client) = setup(config, retry).await;
+    let template = weather("t");
+    let bodies: Vec<Value> = (0..2000)
+        .map(|i| {
+            let mut b = template.clone();
+            b["referenceId"] = format!("fault-{i}").into();
+            b["relevantAudience"] =
+                serde_json::json!({"type": "Unicast", "payload": {"user": format!("amzn1.ask.account.U{}", i % 37)}});
+            b
+        })
+        .collect();
+    let summary =
+        proactive_client::Summary::collect(client.send_all(bodies, Stage::Live, Region::NorthAmerica, 64)).await;
+    assert!(
+        summary.failed.is_empty(),
+        "{} failed, first: {:?}",
+        summary.failed.len(),
+        summary.failed.first()
+    );
+    assert_eq!(summary.accepted.len(), 2000);
+
+    let accepted = emulator.accepted();
+    let ids: HashSet<&str> = accepted.iter().map(|a| a.reference_id.as_str()).collect();
+    assert_eq!(accepted.len(), 2000, "doubled events");
+    assert_eq!(ids.len(), 2000, "lost or doubled events");
+    // The faults really happened.
+    assert!(
+        emulator.event_requests() > 2200,
+        "only {} requests",
+        emulator.event_requests()
+    );
+}
+
+#[test]
+fn regions_and_stages_parse() {
+    assert_eq!("eu".parse::<Region>().unwrap(), Region::Europe);
+    assert_eq!(Region::FarEast.base_url(), "https://api.fe.amazonalexa.com");
+    assert_eq!("live".parse::<Stage>().unwrap(), Stage::Live);
+    assert!("prod".parse::<Stage>().is_err());
+}
