@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+mod net;
 use proactive_schemas::{Report, Severity};
 
 /// Typed Alexa Proactive Events: validate, preview and inspect requests.
@@ -41,8 +43,14 @@ enum Command {
     },
     /// List the known events, their spoken templates and localizable attributes.
     Schemas,
-    /// Walk through the flow: build a typed request, validate it and the example bodies, and
-    /// print what Alexa would say.
+    /// Validate and send requests. Credentials come from ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET.
+    ///
+    /// Exit status: 0 when every request was accepted, 1 when any was not, 2 on usage or I/O errors.
+    Send(net::SendArgs),
+    /// Run a local emulator of Amazon's token and Proactive Events endpoints until interrupted.
+    Emulator(net::EmulatorArgs),
+    /// The whole flow in one process against an embedded emulator: token, validation, sending the
+    /// examples, and what Alexa would say to the subscribed users.
     Demo {
         /// Directory of example request bodies.
         #[arg(long, default_value = "examples")]
@@ -56,7 +64,9 @@ fn main() -> ExitCode {
         Command::Validate { ndjson, quiet, paths } => validate(&paths, ndjson, quiet),
         Command::Preview { path, locale } => preview(&path, locale.as_deref()),
         Command::Schemas => schemas(),
-        Command::Demo { examples } => demo(&examples),
+        Command::Send(args) => net::send(args),
+        Command::Emulator(args) => net::emulator(args),
+        Command::Demo { examples } => net::demo(&examples),
     };
     match result {
         Ok(code) => code,
@@ -70,7 +80,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn read_input(path: &Path) -> io::Result<Vec<u8>> {
+pub(crate) fn read_input(path: &Path) -> io::Result<Vec<u8>> {
     if path.as_os_str() == "-" {
         let mut buf = Vec::new();
         io::stdin().lock().read_to_end(&mut buf)?;
@@ -80,7 +90,7 @@ fn read_input(path: &Path) -> io::Result<Vec<u8>> {
     }
 }
 
-fn display_name(path: &Path) -> String {
+pub(crate) fn display_name(path: &Path) -> String {
     if path.as_os_str() == "-" {
         "<stdin>".into()
     } else {
@@ -205,7 +215,7 @@ fn check_one(out: &mut impl Write, location: &str, bytes: &[u8], quiet: bool, ta
     print_report(out, location, &report, quiet)
 }
 
-fn print_report(out: &mut impl Write, location: &str, report: &Report, quiet: bool) -> io::Result<()> {
+pub(crate) fn print_report(out: &mut impl Write, location: &str, report: &Report, quiet: bool) -> io::Result<()> {
     for d in report.errors.iter().chain(report.warnings.iter().filter(|_| !quiet)) {
         let level = match d.severity {
             Severity::Error => "error",
@@ -292,96 +302,4 @@ fn schemas() -> io::Result<ExitCode> {
         writeln!(out)?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn demo(examples: &Path) -> io::Result<ExitCode> {
-    use proactive_schemas::events::weather_alert_activated::{AlertType, WeatherAlert, WeatherAlertActivated};
-    use proactive_schemas::{Localizable, Request};
-
-    let mut out = io::stdout().lock();
-    writeln!(out, "1. A typed event, built with the request builder:\n")?;
-    let built = Request::builder(WeatherAlertActivated {
-        weather_alert: WeatherAlert {
-            source: Localizable::key("source"),
-            alert_type: AlertType::SnowStorm,
-        },
-    })
-    .localized("en-US", [("source", "Example Weather Corp")])
-    .localized("de-DE", [("source", "Beispiel Wetterdienst")])
-    .build();
-    let request = match built {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("{e}");
-            return Ok(ExitCode::from(1));
-        }
-    };
-    writeln!(
-        out,
-        "{}\n",
-        serde_json::to_string_pretty(&request).map_err(io::Error::other)?
-    )?;
-    for locale in ["en-US", "de-DE"] {
-        match request.preview(locale) {
-            Ok(text) => writeln!(out, "   Alexa ({locale}): {text}")?,
-            Err(e) => writeln!(out, "   no preview for {locale}: {e}")?,
-        }
-    }
-
-    writeln!(out, "\n2. A typo caught before sending:\n")?;
-    let mut typo = request.to_value();
-    typo["event"]["payload"]["weatherAlert"]["alertTyp"] = typo["event"]["payload"]["weatherAlert"]["alertType"].take();
-    if let Some(map) = typo["event"]["payload"]["weatherAlert"].as_object_mut() {
-        map.remove("alertType");
-    }
-    print_report(&mut out, "   request", &proactive_schemas::validate(&typo), false)?;
-
-    writeln!(out, "\n3. The example bodies in {}:\n", examples.display())?;
-    let dir = if examples.is_dir() {
-        examples.to_path_buf()
-    } else {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples")
-    };
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dir.display())))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    let mut invalid = 0;
-    for file in &files {
-        let value: serde_json::Value = match serde_json::from_slice(&std::fs::read(file)?) {
-            Ok(v) => v,
-            Err(e) => {
-                writeln!(out, "   {}: invalid JSON: {e}", file.display())?;
-                invalid += 1;
-                continue;
-            }
-        };
-        let report = proactive_schemas::validate(&value);
-        let name = value.pointer("/event/name").and_then(|v| v.as_str()).unwrap_or("?");
-        if !report.is_valid() {
-            invalid += 1;
-            writeln!(out, "   {name}: INVALID")?;
-            print_report(&mut out, "     ", &report, false)?;
-            continue;
-        }
-        writeln!(out, "   {name}: valid")?;
-        let locales: Vec<&str> = value["localizedAttributes"]
-            .as_array()
-            .map(|a| a.iter().filter_map(|e| e["locale"].as_str()).collect())
-            .unwrap_or_default();
-        for locale in if locales.is_empty() { vec!["en-US"] } else { locales } {
-            match proactive_schemas::preview(&value, locale) {
-                Ok(text) => writeln!(out, "     Alexa ({locale}): {text}")?,
-                Err(e) => writeln!(out, "     no preview for {locale}: {e}")?,
-            }
-        }
-    }
-    writeln!(out, "\n{} example(s), {} invalid", files.len(), invalid)?;
-    Ok(if invalid == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
 }

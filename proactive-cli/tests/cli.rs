@@ -157,5 +157,156 @@ fn schemas_lists_every_event_with_its_templates() {
 fn demo_runs() {
     let out = proactive(&["demo"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
-    assert!(stdout(&out).contains("unknown property `alertTyp` (did you mean `alertType`?)"));
+    let text = stdout(&out);
+    assert!(
+        text.contains("unknown property `alertTyp` (did you mean `alertType`?)"),
+        "{text}"
+    );
+    assert!(text.contains("token requests: 1"), "{text}");
+    assert!(text.contains("0 failed"), "{text}");
+}
+
+/// `proactive emulator` in a child process, killed on drop.
+struct EmulatorProcess {
+    child: std::process::Child,
+    url: String,
+}
+
+impl EmulatorProcess {
+    fn start() -> Self {
+        use std::io::BufRead;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_proactive"))
+            .args([
+                "emulator",
+                "--port",
+                "0",
+                "--client-id",
+                "cli-test-id",
+                "--client-secret",
+                "cli-test-secret",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line.trim().to_owned();
+        assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+        EmulatorProcess { child, url }
+    }
+}
+
+impl Drop for EmulatorProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn fresh(name: &str, id: &str) -> serde_json::Value {
+    let mut body = example(name);
+    let now = proactive_schemas::DateTime::now();
+    body["timestamp"] = now.as_str().into();
+    body["expiryTime"] = now
+        .checked_add(proactive_schemas::jiff::SignedDuration::from_hours(2))
+        .unwrap()
+        .as_str()
+        .into();
+    body["referenceId"] = id.into();
+    body
+}
+
+fn send(args: &[&str], input: &str, env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_proactive"));
+    cmd.arg("send")
+        .args(args)
+        .current_dir(root())
+        .env_remove("ALEXA_CLIENT_ID")
+        .env_remove("ALEXA_CLIENT_SECRET");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn send_to_the_emulator_reports_each_request() {
+    let emulator = EmulatorProcess::start();
+    let creds = [
+        ("ALEXA_CLIENT_ID", "cli-test-id"),
+        ("ALEXA_CLIENT_SECRET", "cli-test-secret"),
+    ];
+    let endpoints = [
+        "--api-endpoint",
+        emulator.url.as_str(),
+        "--auth-endpoint",
+        emulator.url.as_str(),
+    ];
+
+    let good = fresh("AMAZON.WeatherAlert.Activated.json", "cli-1");
+    let other = fresh("AMAZON.TrashCollectionAlert.Activated.json", "cli-2");
+    let mut bad = fresh("AMAZON.WeatherAlert.Activated.json", "cli-3");
+    bad["event"]["payload"]["weatherAlert"]["alertType"] = "BLIZZARD".into();
+
+    let mut args: Vec<&str> = endpoints.to_vec();
+    args.extend(["--ndjson", "-"]);
+    let out = send(&args, &format!("{good}\n{other}\n"), &creds);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("2 request(s): 2 accepted, 0 not accepted"));
+
+    // Sending the same again: 409 on the first attempt is a rejection. The invalid one is not sent.
+    let out = send(&args, &format!("{good}\n{bad}\n"), &creds);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("<stdin>:1: error: rejected: HTTP 409"), "{text}");
+    assert!(
+        text.contains("<stdin>:2: error: /event/payload/weatherAlert/alertType"),
+        "{text}"
+    );
+
+    let events: serde_json::Value = {
+        // The emulator's own record: two accepted.
+        let url = format!("{}/emulator/events", emulator.url);
+        let addr = url.trim_start_matches("http://").split('/').next().unwrap().to_owned();
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        write!(
+            stream,
+            "GET /emulator/events HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut response = String::new();
+        std::io::Read::read_to_string(&mut stream, &mut response).unwrap();
+        serde_json::from_str(response.split("\r\n\r\n").nth(1).unwrap()).unwrap()
+    };
+    assert_eq!(events.as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn send_usage_errors_exit_2() {
+    let body = fresh("AMAZON.WeatherAlert.Activated.json", "u-1").to_string();
+    let out = send(&["-"], &body, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ALEXA_CLIENT_ID"));
+    let creds = [("ALEXA_CLIENT_ID", "a"), ("ALEXA_CLIENT_SECRET", "b")];
+    let out = send(&["--api-endpoint", "http://192.0.2.1", "-"], &body, &creds);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("refusing plain http://"));
+    let out = send(&["--region", "mars", "-"], &body, &creds);
+    assert_eq!(out.status.code(), Some(2));
 }

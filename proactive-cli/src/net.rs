@@ -1,0 +1,354 @@
+//! `send`, `emulator` and `demo`: the commands that talk HTTP.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Args;
+use proactive_client::{Client, Credentials, Error, Region, Stage, Summary};
+use proactive_emulator::{Config, Emulator, Faults};
+use serde_json::Value;
+
+use crate::{display_name, print_report, read_input};
+
+#[derive(Args)]
+pub(crate) struct SendArgs {
+    /// `development` (the default) or `live`.
+    #[arg(long, default_value = "development", value_parser = clap::value_parser!(String))]
+    stage: String,
+    /// `na` (the default), `eu` or `fe`.
+    #[arg(long, default_value = "na")]
+    region: String,
+    /// API base URL instead of the region's (e.g. an emulator's `http://127.0.0.1:PORT`).
+    #[arg(long, value_name = "URL")]
+    api_endpoint: Option<String>,
+    /// Token endpoint base URL instead of Login with Amazon's.
+    #[arg(long, value_name = "URL")]
+    auth_endpoint: Option<String>,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 8)]
+    concurrency: usize,
+    /// Each file holds one request per line (newline-delimited JSON).
+    #[arg(long)]
+    ndjson: bool,
+    /// Files of request bodies; `-` reads standard input.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+}
+
+#[derive(Args)]
+pub(crate) struct EmulatorArgs {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// The client id it issues tokens to.
+    #[arg(long, default_value = "amzn1.application-oa2-client.emulator")]
+    client_id: String,
+    /// The client secret it accepts (the emulator's own, not a real one).
+    #[arg(long, default_value = "emulator-secret")]
+    client_secret: String,
+    /// Token lifetime in seconds.
+    #[arg(long, default_value_t = 3600)]
+    token_lifetime: u64,
+    /// At most this many event requests per second; more get 429 with Retry-After.
+    #[arg(long)]
+    rate_limit: Option<u32>,
+    /// Retry-After seconds sent with a 429.
+    #[arg(long, default_value_t = 1)]
+    retry_after: u64,
+    /// Share (0-1) of event requests answered with 500.
+    #[arg(long, default_value_t = 0.0)]
+    error_rate: f64,
+    /// Share (0-1) of event requests whose connection is dropped.
+    #[arg(long, default_value_t = 0.0)]
+    drop_rate: f64,
+    /// Milliseconds added to every event request.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
+    /// Seed of the fault dice (0: random).
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+}
+
+fn runtime() -> io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build()
+}
+
+/// One request to send: where it came from and its body.
+struct Item {
+    location: String,
+    body: Value,
+}
+
+fn read_items(paths: &[PathBuf], ndjson: bool) -> Result<(Vec<Item>, Vec<String>), io::Error> {
+    let mut items = Vec::new();
+    let mut broken = Vec::new();
+    for path in paths {
+        let name = display_name(path);
+        let bytes = read_input(path)?;
+        let mut one = |location: String, bytes: &[u8]| match serde_json::from_slice::<Value>(bytes) {
+            Ok(body) => items.push(Item { location, body }),
+            Err(e) => broken.push(format!(
+                "{location}:{}:{}: error: invalid JSON: {e}",
+                e.line(),
+                e.column()
+            )),
+        };
+        if ndjson {
+            for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+                if !line.iter().all(u8::is_ascii_whitespace) {
+                    one(format!("{name}:{}", i + 1), line);
+                }
+            }
+        } else {
+            one(name, &bytes);
+        }
+    }
+    Ok((items, broken))
+}
+
+pub(crate) fn send(args: SendArgs) -> io::Result<ExitCode> {
+    let usage = |e: String| {
+        eprintln!("error: {e}");
+        Ok(ExitCode::from(2))
+    };
+    let stage: Stage = match args.stage.parse() {
+        Ok(s) => s,
+        Err(e) => return usage(e),
+    };
+    let region: Region = match args.region.parse() {
+        Ok(r) => r,
+        Err(e) => return usage(e),
+    };
+    let credentials = match Credentials::from_env() {
+        Ok(c) => c,
+        Err(e) => return usage(e.to_string()),
+    };
+    let mut builder = Client::builder(credentials);
+    if let Some(url) = args.api_endpoint {
+        builder = builder.api_endpoint(url);
+    }
+    if let Some(url) = args.auth_endpoint {
+        builder = builder.auth_endpoint(url);
+    }
+    let client = match builder.build() {
+        Ok(c) => c,
+        Err(e) => return usage(e.to_string()),
+    };
+    let (items, broken) = read_items(&args.paths, args.ndjson)?;
+    for line in &broken {
+        println!("{line}");
+    }
+    let total = items.len();
+    let rt = runtime()?;
+    let summary = rt.block_on(async {
+        let bodies: Vec<Value> = items.iter().map(|i| i.body.clone()).collect();
+        let mut rx = client.send_all(bodies, stage, region, args.concurrency);
+        let progress = io::stderr().is_terminal() && total > 1;
+        let mut summary = Summary::default();
+        let mut done = 0;
+        while let Some((i, result)) = rx.recv().await {
+            done += 1;
+            match result {
+                Ok(_) => summary.accepted.push(i),
+                Err(e) => summary.failed.push((i, e)),
+            }
+            if progress {
+                let width = 30;
+                let filled = done * width / total;
+                eprint!(
+                    "\r[{}{}] {done}/{total} sent",
+                    "#".repeat(filled),
+                    "-".repeat(width - filled)
+                );
+            }
+        }
+        if progress {
+            eprintln!();
+        }
+        summary.failed.sort_by_key(|(i, _)| *i);
+        summary
+    });
+    let mut out = io::stdout().lock();
+    for (i, error) in &summary.failed {
+        let location = &items[*i].location;
+        match error {
+            Error::Invalid(report) => print_report(&mut out, location, report, true)?,
+            other => writeln!(out, "{location}: error: {other}")?,
+        }
+    }
+    let not_sent = summary.failed.len() + broken.len();
+    eprintln!(
+        "{} request(s): {} accepted, {} not accepted{}",
+        total + broken.len(),
+        summary.accepted.len(),
+        not_sent,
+        if not_sent > 0 { " (listed above)" } else { "" }
+    );
+    Ok(if not_sent == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+pub(crate) fn emulator(args: EmulatorArgs) -> io::Result<ExitCode> {
+    let config = Config {
+        addr: std::net::SocketAddr::from(([127, 0, 0, 1], args.port)),
+        client_id: args.client_id,
+        client_secret: args.client_secret,
+        token_lifetime: Duration::from_secs(args.token_lifetime),
+        faults: Faults {
+            rate_limit: args.rate_limit,
+            retry_after_secs: args.retry_after,
+            error_rate: args.error_rate,
+            drop_rate: args.drop_rate,
+            latency: Duration::from_millis(args.latency_ms),
+            seed: args.seed,
+        },
+        ..Config::default()
+    };
+    let rt = runtime()?;
+    rt.block_on(async {
+        let emulator = Emulator::start(config).await?;
+        println!("{}", emulator.base_url());
+        io::stdout().flush()?;
+        eprintln!(
+            "emulator listening; accepted events at {}/emulator/events; Ctrl-C stops it",
+            emulator.base_url()
+        );
+        tokio::signal::ctrl_c().await?;
+        emulator.shutdown();
+        Ok::<_, io::Error>(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Gives an example body a current timestamp, expiry and a fresh reference id, so it can be sent.
+fn restamp(body: &mut Value) {
+    let now = proactive_schemas::DateTime::now();
+    let expiry = now
+        .checked_add(proactive_schemas::jiff::SignedDuration::from_hours(1))
+        .unwrap_or_else(|| now.clone());
+    body["timestamp"] = now.as_str().into();
+    body["expiryTime"] = expiry.as_str().into();
+    body["referenceId"] = proactive_schemas::ReferenceId::generate().as_str().into();
+}
+
+#[derive(proactive_schemas::Event)]
+#[proactive(event = "AMAZON.WeatherAlert.Activated", locales("en-US", "de-DE"))]
+struct StormWarning {
+    #[proactive(path = "weatherAlert.source", localized, key = "source")]
+    issuer: proactive_schemas::Localized<String>,
+    #[proactive(path = "weatherAlert.alertType")]
+    kind: proactive_schemas::events::weather_alert_activated::AlertType,
+}
+
+pub(crate) fn demo(examples: &Path) -> io::Result<ExitCode> {
+    let dir = if examples.is_dir() {
+        examples.to_path_buf()
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples")
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dir.display())))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    let rt = runtime()?;
+    rt.block_on(async move {
+        let mut out = io::stdout().lock();
+        let config = Config::default();
+        let credentials = Credentials::new(config.client_id.clone(), config.client_secret.clone());
+        let emulator = Emulator::start(config).await?;
+        writeln!(
+            out,
+            "1. An emulator of Amazon's endpoints is listening on {}.\n",
+            emulator.base_url()
+        )?;
+        let client = Client::builder(credentials)
+            .api_endpoint(emulator.base_url())
+            .auth_endpoint(emulator.base_url())
+            .build()
+            .map_err(io::Error::other)?;
+
+        writeln!(
+            out,
+            "2. A struct of ours, checked against AMAZON.WeatherAlert.Activated when it compiled:\n"
+        )?;
+        let warning = StormWarning {
+            issuer: proactive_schemas::Localized::new()
+                .with("en-US", "Example Weather Corp")
+                .with("de-DE", "Beispiel Wetterdienst"),
+            kind: proactive_schemas::events::weather_alert_activated::AlertType::SnowStorm,
+        };
+        let request = proactive_schemas::Request::builder_from(&warning)
+            .build()
+            .map_err(io::Error::other)?;
+        writeln!(
+            out,
+            "{}\n",
+            serde_json::to_string_pretty(&request).map_err(io::Error::other)?
+        )?;
+
+        writeln!(out, "3. A typo is caught before anything is sent:\n")?;
+        let mut typo = request.to_value();
+        let alert = &mut typo["event"]["payload"]["weatherAlert"];
+        alert["alertTyp"] = alert["alertType"].take();
+        if let Some(map) = alert.as_object_mut() {
+            map.remove("alertType");
+        }
+        match client.send_value(&typo, Stage::Development, Region::NorthAmerica).await {
+            Err(Error::Invalid(report)) => print_report(&mut out, "   not sent", &report, true)?,
+            other => writeln!(out, "   unexpected: {other:?}")?,
+        }
+
+        writeln!(out, "\n4. Sending (a token is fetched once and cached):\n")?;
+        let mut bodies = vec![request.to_value()];
+        for file in &files {
+            let mut body: Value = serde_json::from_slice(&std::fs::read(file)?).map_err(io::Error::other)?;
+            restamp(&mut body);
+            bodies.push(body);
+        }
+        let mut failed = 0;
+        for body in &bodies {
+            let name = body["event"]["name"].as_str().unwrap_or("?");
+            match client.send_value(body, Stage::Development, Region::NorthAmerica).await {
+                Ok(_) => writeln!(out, "   {name}: 202 Accepted")?,
+                Err(e) => {
+                    failed += 1;
+                    writeln!(out, "   {name}: {e}")?;
+                }
+            }
+        }
+        writeln!(out, "\n   token requests: {}", emulator.token_requests())?;
+
+        writeln!(out, "\n5. What Alexa would say to the subscribed users:\n")?;
+        for accepted in emulator.accepted() {
+            writeln!(
+                out,
+                "   {} -> {} ({})",
+                accepted.event,
+                accepted.recipients.join(", "),
+                accepted.audience
+            )?;
+            for (locale, text) in &accepted.previews {
+                writeln!(out, "     {locale}: {text}")?;
+            }
+        }
+        writeln!(
+            out,
+            "\n{} sent, {} accepted, {failed} failed",
+            bodies.len(),
+            emulator.accepted().len()
+        )?;
+        emulator.shutdown();
+        Ok(if failed == 0 {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        })
+    })
+}
