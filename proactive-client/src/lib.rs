@@ -666,3 +666,55 @@ fn backoff(retry: &Retry, attempt: u32) -> Duration {
     let unit = (h.finish() >> 11) as f64 / (1u64 << 53) as f64;
     cap.mul_f64(unit)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_and_codes_of_spec_section_2() {
+        let cases = [
+            (400, Rejection::BadRequest),
+            (401, Rejection::Forbidden),
+            (403, Rejection::Forbidden),
+            (409, Rejection::Conflict),
+            (429, Rejection::Throttled),
+            (432, Rejection::LimitReached),
+            (500, Rejection::ServerError),
+            (503, Rejection::ServerError),
+            (418, Rejection::Unexpected),
+        ];
+        for (status, kind) in cases {
+            assert_eq!(api_error(status, "").kind, kind, "{status}");
+        }
+        // `code` comes as an integer or a string.
+        let e = api_error(432, r#"{"code": 432, "message": "limit reached"}"#);
+        assert_eq!((e.code.as_deref(), e.message.as_str()), (Some("432"), "limit reached"));
+        let e = api_error(400, r#"{"code": "INVALID_REQUEST", "message": "bad"}"#);
+        assert_eq!(e.code.as_deref(), Some("INVALID_REQUEST"));
+        assert_eq!(e.to_string(), "HTTP 400 (BadRequest) INVALID_REQUEST: bad");
+        // A body that is not JSON is kept (shortened) as the message.
+        assert_eq!(api_error(502, "Bad Gateway").message, "Bad Gateway");
+    }
+
+    #[test]
+    fn backoff_stays_under_its_cap() {
+        let retry = Retry::default();
+        for attempt in 1..20 {
+            let cap = retry
+                .base_delay
+                .saturating_mul(1 << (attempt - 1).min(16))
+                .min(retry.max_delay);
+            assert!(backoff(&retry, attempt) <= cap);
+        }
+    }
+
+    #[test]
+    fn credentials_debug_hides_the_secret() {
+        let c = Credentials::new("id-1", "s3cr3t");
+        assert_eq!(
+            format!("{c:?}"),
+            r#"Credentials { client_id: "id-1", client_secret: "<redacted>" }"#
+        );
+    }
+}

@@ -72,11 +72,6 @@ pub use proactive_derive::{localized_attributes, Event};
 /// The date-time library used in the public API (`DateTime::timestamp`, `expires_in`).
 pub use jiff;
 
-/// The README's examples, compiled and run as doctests.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-pub struct ReadmeDoctests;
-
 /// The placeholders of a spoken template: `(dotted path, optional?)` for each `{path}` / `{path?}`.
 pub fn placeholders(text: &str) -> impl Iterator<Item = (&str, bool)> {
     let mut rest = text;

@@ -11,6 +11,11 @@ pub mod custom {
     include!(concat!(env!("OUT_DIR"), "/custom_events.rs"));
 }
 
+/// The README's examples, compiled and run as doctests (here, where every crate is a dependency).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
 /// The workspace root.
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
