@@ -42,6 +42,7 @@ fn validate_examples_exits_0() {
     let files: Vec<String> = std::fs::read_dir(root().join("examples"))
         .unwrap()
         .map(|e| format!("examples/{}", e.unwrap().file_name().to_string_lossy()))
+        .filter(|f| f.ends_with(".json"))
         .collect();
     let args: Vec<&str> = std::iter::once("validate")
         .chain(files.iter().map(String::as_str))
