@@ -43,6 +43,13 @@ enum Command {
     },
     /// List the known events, their spoken templates and localizable attributes.
     Schemas,
+    /// Print the skill manifest fragment for the events a skill sends: the notifications
+    /// permission, `events.publications`, the subscription-change event and an endpoint placeholder.
+    Manifest {
+        /// Event names, e.g. AMAZON.WeatherAlert.Activated.
+        #[arg(required = true, value_name = "EVENT")]
+        events: Vec<String>,
+    },
     /// Validate and send requests. Credentials come from ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET.
     ///
     /// Exit status: 0 when every request was accepted, 1 when any was not, 2 on usage or I/O errors.
@@ -64,6 +71,7 @@ fn main() -> ExitCode {
         Command::Validate { ndjson, quiet, paths } => validate(&paths, ndjson, quiet),
         Command::Preview { path, locale } => preview(&path, locale.as_deref()),
         Command::Schemas => schemas(),
+        Command::Manifest { events } => manifest(&events),
         Command::Send(args) => net::send(args),
         Command::Emulator(args) => net::emulator(args),
         Command::Demo { examples } => net::demo(&examples),
@@ -301,5 +309,39 @@ fn schemas() -> io::Result<ExitCode> {
         }
         writeln!(out)?;
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn manifest(events: &[String]) -> io::Result<ExitCode> {
+    let mut unknown = false;
+    let mut names: Vec<&str> = Vec::new();
+    for name in events {
+        if proactive_schemas::EVENTS.iter().any(|m| m.name == name.as_str()) {
+            if !names.contains(&name.as_str()) {
+                names.push(name);
+            }
+        } else {
+            eprintln!(
+                "error: {}",
+                proactive_schemas::EventParseError::unknown(name, proactive_schemas::EVENTS)
+            );
+            unknown = true;
+        }
+    }
+    if unknown {
+        return Ok(ExitCode::from(2));
+    }
+    let publications: Vec<serde_json::Value> = names.iter().map(|n| serde_json::json!({"eventName": n})).collect();
+    let fragment = serde_json::json!({
+        "manifest": {
+            "permissions": [{"name": "alexa::devices:all:notifications:write"}],
+            "events": {
+                "publications": publications,
+                "subscriptions": [{"eventName": "SKILL_PROACTIVE_SUBSCRIPTION_CHANGED"}],
+                "endpoint": {"uri": "arn:aws:lambda:REGION:ACCOUNT_ID:function:FUNCTION_NAME"}
+            }
+        }
+    });
+    println!("{}", serde_json::to_string_pretty(&fragment).map_err(io::Error::other)?);
     Ok(ExitCode::SUCCESS)
 }

@@ -25,7 +25,8 @@ fn with_stdin(args: &[&str], input: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    // The command may exit (usage error) before reading standard input: a broken pipe is fine.
+    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
     child.wait_with_output().unwrap()
 }
 
@@ -236,7 +237,8 @@ fn send(args: &[&str], input: &str, env: &[(&str, &str)]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    // The command may exit (usage error) before reading standard input: a broken pipe is fine.
+    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
     child.wait_with_output().unwrap()
 }
 
@@ -310,4 +312,33 @@ fn send_usage_errors_exit_2() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("refusing plain http://"));
     let out = send(&["--region", "mars", "-"], &body, &creds);
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn manifest_lists_known_events_and_refuses_unknown_ones() {
+    let out = proactive(&[
+        "manifest",
+        "AMAZON.WeatherAlert.Activated",
+        "AMAZON.OrderStatus.Updated",
+        "AMAZON.WeatherAlert.Activated",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let manifest: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        manifest["manifest"]["events"]["publications"],
+        serde_json::json!([{"eventName": "AMAZON.WeatherAlert.Activated"}, {"eventName": "AMAZON.OrderStatus.Updated"}])
+    );
+    assert_eq!(
+        manifest["manifest"]["permissions"][0]["name"],
+        "alexa::devices:all:notifications:write"
+    );
+    assert_eq!(
+        manifest["manifest"]["events"]["subscriptions"][0]["eventName"],
+        "SKILL_PROACTIVE_SUBSCRIPTION_CHANGED"
+    );
+    assert!(manifest["manifest"]["events"]["endpoint"]["uri"].is_string());
+
+    let out = proactive(&["manifest", "AMAZON.WeatherAlert.Activate"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `AMAZON.WeatherAlert.Activated`?"));
 }

@@ -453,6 +453,25 @@ impl Client {
 
     /// Validates and sends a request body. An invalid body is not sent.
     pub async fn send_value(&self, body: &Value, stage: Stage, region: Region) -> Result<Sent, Error> {
+        let url = self.events_url(stage, region);
+        self.validate_and_post(body, url).await
+    }
+
+    /// Validates and sends a request body to a user's own API host, as learned from their
+    /// `ProactiveSubscriptionChanged` (`context.System.apiEndpoint`). The client's configured
+    /// API endpoint, if any, takes precedence (tests, proxies).
+    pub async fn send_value_to(&self, api_endpoint: &str, body: &Value, stage: Stage) -> Result<Sent, Error> {
+        let base = match &self.inner.api_endpoint {
+            Some(configured) => configured.clone(),
+            None => {
+                check_endpoint(api_endpoint)?;
+                api_endpoint.trim_end_matches('/').to_owned()
+            }
+        };
+        self.validate_and_post(body, format!("{base}{}", stage.path())).await
+    }
+
+    async fn validate_and_post(&self, body: &Value, url: String) -> Result<Sent, Error> {
         let mut report = proactive_schemas::validate(body);
         // Spec §4: when sending, the expiry must still lie in the future.
         let expiry = body["expiryTime"]
@@ -470,12 +489,11 @@ impl Client {
             return Err(Error::Invalid(report));
         }
         let bytes = serde_json::to_vec(body).map_err(|e| Error::Config(e.to_string()))?;
-        self.post(bytes, stage, region).await
+        self.post(bytes, url).await
     }
 
-    async fn post(&self, body: Vec<u8>, stage: Stage, region: Region) -> Result<Sent, Error> {
+    async fn post(&self, body: Vec<u8>, url: String) -> Result<Sent, Error> {
         let retry = &self.inner.retry;
-        let url = self.events_url(stage, region);
         let started = Instant::now();
         let mut attempts = 0u32;
         let mut refreshed = false;

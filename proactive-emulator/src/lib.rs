@@ -51,6 +51,9 @@ pub struct Config {
     pub users: Vec<String>,
     /// Injected faults.
     pub faults: Faults,
+    /// Where the skill receives `AlexaSkillEvent.ProactiveSubscriptionChanged` when a simulated
+    /// user (un)subscribes through `POST /emulator/users/{user}/subscriptions`.
+    pub skill_endpoint: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -78,6 +81,7 @@ impl Default for Config {
                 "amzn1.ask.account.EMULATOR-USER-2".into(),
             ],
             faults: Faults::default(),
+            skill_endpoint: None,
         }
     }
 }
@@ -129,10 +133,15 @@ struct Inner {
     seen: HashSet<(String, String)>,
     window: Option<(Instant, u32)>,
     dice: u64,
+    /// Who is subscribed to what; `None` is permissive (see [`Config::subscriptions`]).
+    subscriptions: Option<BTreeMap<String, HashSet<String>>>,
+    skill_requests: u64,
 }
 
 struct Shared {
     config: Config,
+    base_url: String,
+    http: reqwest::Client,
     inner: Mutex<Inner>,
 }
 
@@ -160,10 +169,14 @@ impl Emulator {
             0 => std::collections::hash_map::RandomState::new().build_hasher().finish() | 1,
             s => s,
         };
+        let subscriptions = config.subscriptions.clone();
         let shared = Arc::new(Shared {
             config,
+            base_url: format!("http://{addr}"),
+            http: reqwest::Client::new(),
             inner: Mutex::new(Inner {
                 dice: seed,
+                subscriptions,
                 ..Inner::default()
             }),
         });
@@ -224,6 +237,7 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/v1/proactiveEvents", post(live))
         .route("/v1/proactiveEvents/stages/development", post(development))
         .route("/emulator/events", get(events))
+        .route("/emulator/users/{user}/subscriptions", post(subscribe))
         .with_state(shared)
 }
 
@@ -434,7 +448,8 @@ fn accept(shared: &Shared, headers: &HeaderMap, body: &[u8], stage: &'static str
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    let subscribed = |user: &str| match &shared.config.subscriptions {
+    let subscriptions = shared.lock().subscriptions.clone();
+    let subscribed = |user: &str| match &subscriptions {
         None => true,
         Some(subs) => subs.get(user).is_some_and(|events| events.contains(&event)),
     };
@@ -452,7 +467,7 @@ fn accept(shared: &Shared, headers: &HeaderMap, body: &[u8], stage: &'static str
         }
         (vec![user.clone()], user)
     } else {
-        let users: Vec<String> = match &shared.config.subscriptions {
+        let users: Vec<String> = match &subscriptions {
             None => shared.config.users.clone(),
             Some(subs) => subs
                 .iter()
@@ -494,4 +509,79 @@ fn accept(shared: &Shared, headers: &HeaderMap, body: &[u8], stage: &'static str
 
 async fn events(State(shared): State<Arc<Shared>>) -> Json<Vec<Accepted>> {
     Json(shared.lock().accepted.clone())
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SubscriptionUpdate {
+    /// The user's full list of event names.
+    events: Vec<String>,
+    /// `request.locale` of the skill event (default `en-US`).
+    #[serde(default)]
+    locale: Option<String>,
+}
+
+/// A simulated user (un)subscribes: the emulator's own record changes (switching it from
+/// permissive to explicit subscriptions), and the skill gets a `ProactiveSubscriptionChanged`
+/// with the user's full list, as Alexa sends it.
+async fn subscribe(
+    State(shared): State<Arc<Shared>>,
+    axum::extract::Path(user): axum::extract::Path<String>,
+    update: Result<Json<SubscriptionUpdate>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let update = match update {
+        Ok(Json(u)) => u,
+        Err(e) => return api_error(StatusCode::BAD_REQUEST, "INVALID_REQUEST", e.body_text()),
+    };
+    let unknown: Vec<&String> = update
+        .events
+        .iter()
+        .filter(|e| !proactive_schemas::EVENTS.iter().any(|m| m.name == e.as_str()))
+        .collect();
+    if !unknown.is_empty() {
+        return api_error(
+            StatusCode::BAD_REQUEST,
+            "INVALID_REQUEST",
+            format!("unknown events: {unknown:?}"),
+        );
+    }
+    let request_id = {
+        let mut inner = shared.lock();
+        inner.skill_requests += 1;
+        let n = inner.skill_requests;
+        let nonce = roll(&mut inner.dice);
+        inner
+            .subscriptions
+            .get_or_insert_with(BTreeMap::new)
+            .insert(user.clone(), update.events.iter().cloned().collect());
+        format!("amzn1.echo-api.request.emulator-{n}-{nonce:08x}")
+    };
+    let Some(endpoint) = &shared.config.skill_endpoint else {
+        return Json(json!({"delivered": false, "reason": "no skill endpoint is configured"})).into_response();
+    };
+    let event = proactive_schemas::SubscriptionChanged {
+        version: "1.0".into(),
+        application_id: "amzn1.ask.skill.emulator".into(),
+        user_id: user,
+        api_endpoint: shared.base_url.clone(),
+        request_id,
+        timestamp: proactive_schemas::DateTime::from_timestamp(proactive_schemas::jiff::Timestamp::now()),
+        locale: Some(update.locale.unwrap_or_else(|| "en-US".into())),
+        subscriptions: update.events,
+    };
+    match shared.http.post(endpoint).json(&event.to_value()).send().await {
+        Ok(r) if r.status().is_success() => {
+            Json(json!({"delivered": true, "skillStatus": r.status().as_u16()})).into_response()
+        }
+        Ok(r) => api_error(
+            StatusCode::BAD_GATEWAY,
+            "SKILL_ERROR",
+            format!("the skill answered {}", r.status()),
+        ),
+        Err(e) => api_error(
+            StatusCode::BAD_GATEWAY,
+            "SKILL_UNREACHABLE",
+            format!("cannot reach the skill: {e}"),
+        ),
+    }
 }

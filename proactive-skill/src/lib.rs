@@ -36,6 +36,8 @@ use proactive_schemas::SubscriptionChanged;
 
 #[cfg(feature = "axum")]
 pub mod handler;
+#[cfg(feature = "client")]
+pub mod notify;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
