@@ -134,3 +134,38 @@ async fn subscribe_send_unsubscribe_skip() {
         .unwrap_err();
     assert!(err.to_string().contains("403"), "{err}");
 }
+
+#[tokio::test]
+async fn the_handler_answers_as_alexa_expects_and_rejects_malformed_events() {
+    let ledger = Arc::new(Ledger::new(proactive_skill::MemoryStore::default()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        axum::serve(listener, proactive_skill::handler::router(ledger))
+            .await
+            .unwrap()
+    });
+    let http = raw_http::Http;
+
+    let event = json!({
+        "version": "1.0",
+        "context": {"System": {"application": {"applicationId": "amzn1.ask.skill.1"},
+                               "user": {"userId": USER}, "apiEndpoint": "https://api.amazonalexa.com"}},
+        "request": {"type": "AlexaSkillEvent.ProactiveSubscriptionChanged", "requestId": "r1",
+                    "timestamp": "2026-11-20T10:00:00Z"}
+    });
+    let (status, answer) = http.post(&url, &event).await;
+    assert_eq!((status, answer), (200, json!({"version": "1.0", "response": {}})));
+
+    let mut bad = event.clone();
+    bad["request"]["body"] = json!({"subscriptions": [{"eventName": 7}]});
+    let (status, answer) = http.post(&url, &bad).await;
+    assert_eq!(status, 400);
+    assert!(
+        answer["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("/request/body/subscriptions/0/eventName"),
+        "{answer}"
+    );
+}
