@@ -9,7 +9,11 @@ use serde_json::Value;
 
 fn examples() -> Vec<Value> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples");
-    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
     files.sort();
     files
         .iter()
