@@ -43,6 +43,15 @@ enum Command {
     },
     /// List the known events, their spoken templates and localizable attributes.
     Schemas,
+    /// Generate Rust types from a directory of event schema files (as `proactive-codegen` does).
+    Codegen {
+        /// Directory of event schema files (`ACME.Example.Event.json`, ...).
+        #[arg(long, value_name = "DIR")]
+        schemas: PathBuf,
+        /// File to write the generated Rust to.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
     /// Print the skill manifest fragment for the events a skill sends: the notifications
     /// permission, `events.publications`, the subscription-change event and an endpoint placeholder.
     Manifest {
@@ -72,6 +81,18 @@ fn main() -> ExitCode {
         Command::Preview { path, locale } => preview(&path, locale.as_deref()),
         Command::Schemas => schemas(),
         Command::Manifest { events } => manifest(&events),
+        Command::Codegen { schemas, out } => {
+            match proactive_codegen::generate_file(&schemas, &out, &proactive_codegen::Options::default()) {
+                Ok(c) => {
+                    eprintln!("generated {} event type(s) into {}", c.events.len(), out.display());
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(errors) => {
+                    eprintln!("{errors}");
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
         Command::Send(args) => net::send(args),
         Command::Emulator(args) => net::emulator(args),
         Command::Demo { examples } => net::demo(&examples),

@@ -342,3 +342,32 @@ fn manifest_lists_known_events_and_refuses_unknown_ones() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `AMAZON.WeatherAlert.Activated`?"));
 }
+
+#[test]
+fn codegen_subcommand_reports_file_and_pointer() {
+    let out = proactive(&[
+        "codegen",
+        "--schemas",
+        "tests/fixtures/codegen/bad-enum",
+        "--out",
+        "/dev/null",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("AMAZON.Bad.Enum.json#/properties/thing/properties/level/enum/1"),
+        "{stderr}"
+    );
+    let target = std::env::temp_dir().join(format!("proactive-cli-codegen-{}.rs", std::process::id()));
+    let out = proactive(&[
+        "codegen",
+        "--schemas",
+        "tests/fixtures/codegen/ok",
+        "--out",
+        target.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let code = std::fs::read_to_string(&target).unwrap();
+    std::fs::remove_file(&target).ok();
+    assert!(code.contains("pub mod test_example"));
+}
