@@ -150,9 +150,10 @@ impl Cx {
             None => quote!(::std::option::Option::None),
         };
         let rust_type = format!("{}::{}", event.module, event.root.rust_name);
+        // An outer doc comment resolves links from the parent module, hence the module path.
         let module_doc = format!(
-            " `{name}`: the payload type [`{}`] and its parts.",
-            event.root.rust_name
+            " `{name}`: the payload type [`{}`]({}::{}) and its parts.",
+            event.root.rust_name, event.module, event.root.rust_name
         );
         let meta_doc = format!(" Metadata of `{name}`: attribute paths, spoken templates and the JSON Schema.");
         quote! {

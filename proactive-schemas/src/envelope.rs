@@ -36,7 +36,7 @@ pub struct Request {
 }
 
 impl Request {
-    /// Starts building a request for an event (a generated payload or an [`Event`]).
+    /// Starts building a request for an event (a generated payload or an [`Event`](enum@Event)).
     ///
     /// Defaults: timestamp now, a fresh alphanumeric reference id, expiry 24 hours after the
     /// timestamp, Multicast audience, no localized attributes.
@@ -65,7 +65,7 @@ impl Request {
         RequestBuilder::new(EventValue::Typed(event.into()))
     }
 
-    /// Starts building a request from a type that derives [`Event`](crate::Event) (see
+    /// Starts building a request from a type that derives [`Event`](derive@crate::Event) (see
     /// [`ToEvent`]): its payload and one `localizedAttributes` entry per declared locale. The
     /// same defaults as [`Request::builder`] apply; [`RequestBuilder::build`] reports a localized
     /// field that lacks a declared locale, and anything else invalid.
@@ -85,7 +85,7 @@ impl Request {
         builder
     }
 
-    /// Checks every rule of spec §4–§5 and reports all problems (see [`crate::validate`]).
+    /// Checks every rule of spec §4–§5 and reports all problems (see [`crate::validate()`]).
     pub fn validate(&self) -> Report {
         crate::validate::validate(&self.to_value())
     }
@@ -95,7 +95,7 @@ impl Request {
         serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
     }
 
-    /// What Alexa would say for this request in `locale` (see [`crate::preview`]).
+    /// What Alexa would say for this request in `locale` (see [`crate::preview()`]).
     pub fn preview(&self, locale: &str) -> Result<String, crate::PreviewError> {
         crate::preview::preview(&self.to_value(), locale)
     }

@@ -5,7 +5,7 @@
 //!
 //! - [`events`]: one Rust type per event schema, generated at build time from the JSON Schema
 //!   files in `schemas/` (structs, string enums with `Display`/`FromStr`, localizable fields),
-//!   and the [`Event`] enum over all of them;
+//!   and the [`Event`](enum@Event) enum over all of them;
 //! - [`Request`]: the envelope, with a builder that fills in sensible defaults and refuses to
 //!   build an invalid request;
 //! - [`validate()`]: one validator for typed values and raw JSON that reports every problem with
