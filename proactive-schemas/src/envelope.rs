@@ -18,8 +18,8 @@ use crate::Event;
 /// Build one with [`Request::builder`], which fills in sensible defaults and refuses to build
 /// an invalid request; or parse one from JSON (`serde_json::from_str`) and check it with
 /// [`Request::validate`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Request {
     /// When the event was created.
     pub timestamp: DateTime,
@@ -33,6 +33,33 @@ pub struct Request {
     pub localized_attributes: Vec<LocalizedAttributes>,
     /// Who receives it.
     pub relevant_audience: RelevantAudience,
+}
+
+/// The serde shape of [`Request`]; read through `object` so that, like the envelope schema,
+/// only a JSON object is a request (serde's derive would also read an array of the fields).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RequestRepr {
+    timestamp: DateTime,
+    reference_id: ReferenceId,
+    expiry_time: DateTime,
+    event: Event,
+    localized_attributes: Vec<LocalizedAttributes>,
+    relevant_audience: RelevantAudience,
+}
+
+impl<'de> Deserialize<'de> for Request {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let r: RequestRepr = crate::__private::object(deserializer)?;
+        Ok(Request {
+            timestamp: r.timestamp,
+            reference_id: r.reference_id,
+            expiry_time: r.expiry_time,
+            event: r.event,
+            localized_attributes: r.localized_attributes,
+            relevant_audience: r.relevant_audience,
+        })
+    }
 }
 
 impl Request {

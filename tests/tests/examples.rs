@@ -110,3 +110,20 @@ fn metadata_lists_required_and_localizable_paths() {
         ["source", "alertType"]
     );
 }
+
+#[test]
+fn a_request_is_only_ever_a_json_object() {
+    let body = proactive_tests::read_json(
+        &proactive_tests::workspace_root().join("examples/AMAZON.WeatherAlert.Activated.json"),
+    );
+    let as_array = serde_json::json!([
+        body["timestamp"],
+        body["referenceId"],
+        body["expiryTime"],
+        body["event"],
+        body["localizedAttributes"],
+        body["relevantAudience"]
+    ]);
+    assert!(serde_json::from_value::<Request>(as_array.clone()).is_err());
+    assert!(!proactive_schemas::validate(&as_array).is_valid());
+}
