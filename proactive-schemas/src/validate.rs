@@ -41,7 +41,7 @@ use crate::meta::{AttributeKind, EventMeta};
 use crate::suggest::suggest;
 
 /// The envelope schema (`schemas/envelope.json`).
-pub const ENVELOPE_SCHEMA: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../schemas/envelope.json"));
+pub const ENVELOPE_SCHEMA: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/envelope.json"));
 
 /// How bad a problem is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
