@@ -401,7 +401,17 @@ impl Context {
             }
         }
         let mut names = Names::new();
-        let rust_name = names::event_type(name);
+        // The event name gives the module and the payload type: both must be identifiers.
+        let (module, rust_name) = match (
+            names::ident_text(&names::event_module(name)),
+            names::ident_text(&names::event_type(name)),
+        ) {
+            (Ok(m), Ok(t)) => (m, t),
+            (Err(e), _) | (_, Err(e)) => {
+                self.error("", format!("the event name `{name}` {e}; rename the file"));
+                return None;
+            }
+        };
         // Reserve the payload's own name before naming anything nested.
         names.insert(rust_name.clone(), (String::new(), "root".into()));
         let root = self.schema("", members, true, &rust_name, &mut names)?;
@@ -414,7 +424,7 @@ impl Context {
             name: name.to_owned(),
             file: self.file.clone(),
             description,
-            module: names::event_module(name),
+            module,
             root,
             utterances: Vec::new(),
             locales: None,
@@ -598,9 +608,16 @@ impl Context {
 
     /// Hands out a type name in the event's module, merging identical shapes.
     fn claim(&mut self, name: &str, pointer: &str, shape: String, names: &mut Names) -> bool {
-        if let Err(e) = names::ident_text(name) {
-            self.error(pointer, format!("the Rust type name {e}; set `title`"));
-            return false;
+        match names::ident_text(name) {
+            Ok(ident) if ident == name => {}
+            Ok(_) => {
+                self.error(pointer, format!("the Rust type name `{name}` is reserved; set `title`"));
+                return false;
+            }
+            Err(e) => {
+                self.error(pointer, format!("the Rust type name {e}; set `title`"));
+                return false;
+            }
         }
         match names.get(name) {
             Some((_, existing)) if *existing == shape => true,
@@ -1084,6 +1101,15 @@ mod tests {
     fn file_names_must_be_event_names() {
         let errs = errors("not-an-event.json", &object(""));
         assert!(errs[0].1.contains("the file name must be the event name"), "{errs:?}");
+    }
+
+    #[test]
+    fn event_names_must_give_identifiers() {
+        let errs = errors("ACME.2Fast.Event.json", &object(""));
+        assert_eq!(errs[0].0, "");
+        assert!(errs[0].1.contains("the event name `ACME.2Fast.Event`"), "{errs:?}");
+        let event = load("ACME.Type.json", &object("")).unwrap().unwrap();
+        assert_eq!(event.module, "r#type");
     }
 
     #[test]

@@ -428,7 +428,9 @@ fn is_present(
 
 /// The `kind::…` marker for an attribute type, or `None` when the derive cannot cover it.
 fn kind(source: &Source, ty: &Type, span: Span) -> TokenStream {
-    let module = syn::Ident::new(&source.schema.module, Span::call_site());
+    // The module may be a raw identifier (`r#type`), which `Ident::new` does not take.
+    let module: syn::Ident =
+        syn::parse_str(&source.schema.module).unwrap_or_else(|_| syn::Ident::new("invalid_module", Span::call_site()));
     let generated = |name: &str| {
         let name = syn::Ident::new(name, Span::call_site());
         quote!(::proactive_schemas::events::#module::#name)
