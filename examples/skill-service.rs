@@ -1,51 +1,99 @@
-//! An example skill web service: it records `ProactiveSubscriptionChanged` events in an SQLite
-//! ledger and sends Unicast events only to subscribed users, at their own regional API host.
+//! An example skill web service: it verifies Alexa's requests, records
+//! `ProactiveSubscriptionChanged` events in an SQLite ledger and sends Unicast events only to
+//! subscribed users, at their own regional API host.
 //!
 //! ```sh
 //! ALEXA_CLIENT_ID=... ALEXA_CLIENT_SECRET=... \
-//!   cargo run -p proactive-skill --example skill-service -- [--db FILE] [--port N] [--live] \
-//!     [--api-endpoint URL] [--auth-endpoint URL]
+//!   cargo run -p proactive-skill --example skill-service -- --skill-id amzn1.ask.skill.... [--db FILE] [--port N]
+//! cargo run -p proactive-skill --example skill-service -- --help
 //! ```
 //!
-//! `POST /` takes skill events (mount it where Alexa sends them, behind request-signature
-//! verification); `POST /notify/{user}` takes a request body and sends it to that user if they
-//! are subscribed. Against the emulator: start `proactive emulator`, pass its URL as
-//! `--api-endpoint` and `--auth-endpoint`.
+//! Against the emulator, for local tests: start `proactive emulator --skill-endpoint
+//! http://127.0.0.1:PORT/ --skill-id ID`, and pass `--trust-emulator URL` with the emulator's URL
+//! (and its credentials, `amzn1.application-oa2-client.emulator` / `emulator-secret`).
 
+use std::net::IpAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 
+use clap::Parser;
 use proactive_client::{Client, Credentials, Stage};
+use proactive_skill::verify::Verifier;
 use proactive_skill::{Ledger, SqliteStore};
+
+/// A skill web service: `POST /` takes Alexa's skill requests (verified: signature, certificate
+/// chain, timestamp, skill id) and records subscription changes; `POST /notify/{user}` takes a
+/// Proactive Events request body and sends it as a Unicast if that user is subscribed.
+#[derive(Parser)]
+#[command(after_help = "Credentials (environment only, never arguments):\n  \
+    ALEXA_CLIENT_ID       the skill's Alexa Skill Messaging client id\n  \
+    ALEXA_CLIENT_SECRET   its client secret\n\n\
+    `/notify` is the skill's own back office: anyone who reaches it can notify your users. The\n\
+    service listens on 127.0.0.1 by default; expose only `POST /` (through your TLS proxy).")]
+struct Args {
+    /// The skill's id (`amzn1.ask.skill.…`, from the developer console); requests for any other
+    /// skill are refused.
+    #[arg(long, env = "ALEXA_SKILL_ID", value_name = "ID")]
+    skill_id: String,
+    /// The SQLite file holding the subscription ledger (created if missing).
+    #[arg(long, value_name = "FILE", default_value = "skill-ledger.db")]
+    db: PathBuf,
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: IpAddr,
+    /// The port to listen on (0 picks a free one; the URL is printed).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Send to the live stage instead of development.
+    #[arg(long)]
+    live: bool,
+    /// Token endpoint base URL instead of Login with Amazon's.
+    #[arg(long, value_name = "URL")]
+    auth_endpoint: Option<String>,
+    /// Also allow Unicast sends to this API host (besides Amazon's three). Repeatable.
+    #[arg(long, value_name = "URL")]
+    allow_api_host: Vec<String>,
+    /// LOCAL TESTS ONLY: trust the `proactive emulator` at this loopback URL: its root
+    /// certificate, its certificate-chain URL and its API host. Never use it on a network.
+    #[arg(long, value_name = "URL")]
+    trust_emulator: Option<String>,
+}
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut db = "skill-ledger.db".to_owned();
-    let mut port = 0u16;
-    let mut stage = Stage::Development;
-    let mut api = None;
-    let mut auth = None;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--db" => db = args.next().ok_or("--db needs a file")?,
-            "--port" => port = args.next().ok_or("--port needs a number")?.parse()?,
-            "--live" => stage = Stage::Live,
-            "--api-endpoint" => api = Some(args.next().ok_or("--api-endpoint needs a URL")?),
-            "--auth-endpoint" => auth = Some(args.next().ok_or("--auth-endpoint needs a URL")?),
-            other => return Err(format!("unexpected argument `{other}`").into()),
-        }
-    }
+    tracing_subscriber::fmt().with_writer(std::io::stderr).init();
+    let args = Args::parse();
+
     let mut client = Client::builder(Credentials::from_env()?);
-    if let Some(url) = api {
-        client = client.api_endpoint(url);
+    let mut verifier = Verifier::builder(&args.skill_id);
+    if let Some(url) = &args.trust_emulator {
+        let url = url.trim_end_matches('/');
+        let loopback = reqwest::Url::parse(url)?
+            .host_str()
+            .is_some_and(|h| h == "localhost" || h.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback()));
+        if !loopback {
+            return Err(format!("--trust-emulator takes a loopback URL, not `{url}`").into());
+        }
+        let root = reqwest::get(format!("{url}{}", proactive_emulator::ROOT_PATH))
+            .await?
+            .error_for_status()?
+            .text()
+            .await?;
+        verifier = verifier.trust_emulator(&root, &format!("{url}{}", proactive_emulator::CHAIN_PATH))?;
+        client = client.allow_api_host(url).auth_endpoint(url);
+        tracing::warn!("trusting the emulator at {url}: for local tests only");
     }
-    if let Some(url) = auth {
+    if let Some(url) = args.auth_endpoint {
         client = client.auth_endpoint(url);
     }
-    let ledger = Arc::new(Ledger::new(SqliteStore::open(&db)?));
-    let app = proactive_skill::handler::service(ledger, client.build()?, stage);
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+    for url in args.allow_api_host {
+        client = client.allow_api_host(url);
+    }
+    let stage = if args.live { Stage::Live } else { Stage::Development };
+    let ledger = Arc::new(Ledger::new(SqliteStore::open(&args.db)?));
+    let app = proactive_skill::handler::service(ledger, verifier.build(), client.build()?, stage);
+    let listener = tokio::net::TcpListener::bind((args.bind, args.port)).await?;
     println!("http://{}", listener.local_addr()?);
-    axum::serve(listener, app).await?;
+    proactive_http::serve(listener, app, proactive_http::Limits::default()).await?;
     Ok(())
 }

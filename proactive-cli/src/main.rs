@@ -240,17 +240,24 @@ fn check_one(out: &mut impl Write, location: &str, bytes: &[u8], quiet: bool, ta
     if !report.is_valid() {
         tally.invalid += 1;
     }
-    tally.warnings += report.warnings.len() as u64;
+    tally.warnings += report.warning_count() as u64;
     print_report(out, location, &report, quiet)
 }
 
+/// One line per diagnostic the report keeps (errors, then warnings unless `quiet`), and after
+/// each kind a line `… and N more errors` for those it only counted.
 pub(crate) fn print_report(out: &mut impl Write, location: &str, report: &Report, quiet: bool) -> io::Result<()> {
-    for d in report.errors.iter().chain(report.warnings.iter().filter(|_| !quiet)) {
-        let level = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        writeln!(out, "{location}: {level}: {d}")?;
+    let mut kinds = vec![(Severity::Error, "error", &report.errors)];
+    if !quiet {
+        kinds.push((Severity::Warning, "warning", &report.warnings));
+    }
+    for (severity, level, kept) in kinds {
+        for d in kept {
+            writeln!(out, "{location}: {level}: {d}")?;
+        }
+        if let Some(note) = report.omitted_note(severity) {
+            writeln!(out, "{location}: {level}: {note}")?;
+        }
     }
     Ok(())
 }

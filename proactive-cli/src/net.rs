@@ -69,6 +69,17 @@ pub(crate) struct EmulatorArgs {
     /// Seed of the fault dice (0: random).
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// Where a running skill receives its requests: simulated subscription changes
+    /// (`POST /emulator/users/{user}/subscriptions`) are delivered there, signed as Alexa signs them.
+    #[arg(long, value_name = "URL")]
+    skill_endpoint: Option<String>,
+    /// The skill id written into delivered events (`context.System.application.applicationId`).
+    #[arg(long, value_name = "ID", default_value = "amzn1.ask.skill.emulator")]
+    skill_id: String,
+    /// Also write the root certificate the emulator signs with (PEM) to this file, for a skill
+    /// that should trust the emulator in local tests.
+    #[arg(long, value_name = "FILE")]
+    root_ca_out: Option<PathBuf>,
 }
 
 fn runtime() -> io::Result<tokio::runtime::Runtime> {
@@ -207,16 +218,28 @@ pub(crate) fn emulator(args: EmulatorArgs) -> io::Result<ExitCode> {
             latency: Duration::from_millis(args.latency_ms),
             seed: args.seed,
         },
+        skill_endpoint: args.skill_endpoint,
+        skill_id: args.skill_id,
         ..Config::default()
     };
     let rt = runtime()?;
     rt.block_on(async {
         let emulator = Emulator::start(config).await?;
+        if let Some(path) = &args.root_ca_out {
+            std::fs::write(path, emulator.root_pem())
+                .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+        }
         println!("{}", emulator.base_url());
         io::stdout().flush()?;
         eprintln!(
             "emulator listening; accepted events at {}/emulator/events; Ctrl-C stops it",
             emulator.base_url()
+        );
+        eprintln!(
+            "skill requests are signed with a chain at {} leading to the root at {}{} (trust it in local tests only)",
+            emulator.cert_chain_url(),
+            emulator.base_url(),
+            proactive_emulator::ROOT_PATH,
         );
         tokio::signal::ctrl_c().await?;
         emulator.shutdown();

@@ -176,17 +176,21 @@ struct EmulatorProcess {
 
 impl EmulatorProcess {
     fn start() -> Self {
+        Self::start_with(&[
+            "--port",
+            "0",
+            "--client-id",
+            "cli-test-id",
+            "--client-secret",
+            "cli-test-secret",
+        ])
+    }
+
+    fn start_with(args: &[&str]) -> Self {
         use std::io::BufRead;
         let mut child = Command::new(env!("CARGO_BIN_EXE_proactive"))
-            .args([
-                "emulator",
-                "--port",
-                "0",
-                "--client-id",
-                "cli-test-id",
-                "--client-secret",
-                "cli-test-secret",
-            ])
+            .arg("emulator")
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -370,4 +374,115 @@ fn codegen_subcommand_reports_file_and_pointer() {
     let code = std::fs::read_to_string(&target).unwrap();
     std::fs::remove_file(&target).ok();
     assert!(code.contains("pub mod test_example"));
+}
+
+/// Reads one HTTP/1.1 request from a stream: its headers (lowercased names) and its body.
+fn read_request(stream: &mut std::net::TcpStream) -> (Vec<(String, String)>, Vec<u8>) {
+    use std::io::Read;
+    let mut data = Vec::new();
+    let mut buf = [0u8; 4096];
+    let head_end = loop {
+        let n = stream.read(&mut buf).unwrap();
+        assert!(n > 0, "connection closed early");
+        data.extend_from_slice(&buf[..n]);
+        if let Some(i) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+    };
+    let head = String::from_utf8_lossy(&data[..head_end]).into_owned();
+    let headers: Vec<(String, String)> = head
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    let length: usize = headers
+        .iter()
+        .find(|(k, _)| k == "content-length")
+        .map_or(0, |(_, v)| v.parse().unwrap());
+    while data.len() < head_end + length {
+        let n = stream.read(&mut buf).unwrap();
+        assert!(n > 0, "connection closed early");
+        data.extend_from_slice(&buf[..n]);
+    }
+    (headers, data[head_end..head_end + length].to_vec())
+}
+
+#[test]
+fn emulator_delivers_signed_subscription_changes_to_a_skill_endpoint() {
+    use std::io::Write;
+    let skill = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let skill_url = format!("http://{}/", skill.local_addr().unwrap());
+    let root_file = std::env::temp_dir().join(format!("proactive-cli-root-{}.pem", std::process::id()));
+    let emulator = EmulatorProcess::start_with(&[
+        "--skill-endpoint",
+        &skill_url,
+        "--skill-id",
+        "amzn1.ask.skill.cli",
+        "--root-ca-out",
+        root_file.to_str().unwrap(),
+    ]);
+
+    // The skill: answers one request as Alexa expects and hands it to the test.
+    let received = std::thread::spawn(move || {
+        let (mut stream, _) = skill.accept().unwrap();
+        let request = read_request(&mut stream);
+        let body = r#"{"version":"1.0","response":{}}"#;
+        write!(
+            stream,
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        request
+    });
+    let addr = emulator.url.strip_prefix("http://").unwrap();
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    let update = r#"{"events": ["AMAZON.WeatherAlert.Activated"]}"#;
+    write!(
+        stream,
+        "POST /emulator/users/amzn1.ask.account.CLI/subscriptions HTTP/1.1\r\nhost: {addr}\r\n\
+         content-length: {}\r\nconnection: close\r\n\r\n{update}",
+        update.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    std::io::Read::read_to_string(&mut stream, &mut answer).unwrap();
+    assert!(answer.contains(r#""delivered":true"#), "{answer}");
+
+    let (headers, body) = received.join().unwrap();
+    let event: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(
+        event["context"]["System"]["application"]["applicationId"],
+        "amzn1.ask.skill.cli"
+    );
+    let mut map = http::HeaderMap::new();
+    for (k, v) in &headers {
+        map.append(
+            http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+            http::HeaderValue::from_str(v).unwrap(),
+        );
+    }
+    let chain_url = format!("{}/emulator/echo-api-cert.pem", emulator.url);
+    assert_eq!(map["signaturecertchainurl"], chain_url.as_str());
+
+    // Verified as a skill verifies Alexa's requests, trusting the root the emulator wrote out.
+    let root = std::fs::read_to_string(&root_file).unwrap();
+    let verifier = proactive_skill::verify::Verifier::builder("amzn1.ask.skill.cli")
+        .trust_emulator(&root, &chain_url)
+        .unwrap()
+        .build();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let verified = runtime.block_on(verifier.verify(&map, &body));
+    assert_eq!(verified.unwrap(), event);
+    // Another skill id is refused.
+    let other = proactive_skill::verify::Verifier::builder("amzn1.ask.skill.other")
+        .trust_emulator(&root, &chain_url)
+        .unwrap()
+        .build();
+    assert!(runtime.block_on(other.verify(&map, &body)).is_err());
+    let _ = std::fs::remove_file(&root_file);
 }

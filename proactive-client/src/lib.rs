@@ -91,6 +91,17 @@ impl FromStr for Region {
 /// Login with Amazon's token endpoint.
 pub const AMAZON_AUTH_ENDPOINT: &str = "https://api.amazon.com";
 
+/// Amazon's regional API hosts (spec §7): the only places a Unicast send may go, whatever
+/// `apiEndpoint` a skill event names, unless the client was told to allow more
+/// ([`ClientBuilder::allow_api_host`]).
+pub const AMAZON_API_HOSTS: [&str; 3] = [
+    "https://api.amazonalexa.com",
+    "https://api.eu.amazonalexa.com",
+    "https://api.fe.amazonalexa.com",
+];
+
+pub use proactive_schemas::redact_url;
+
 /// The skill's "Alexa Skill Messaging" client id and secret. `Debug` shows the id only.
 #[derive(Clone)]
 pub struct Credentials {
@@ -216,6 +227,13 @@ pub enum Error {
     /// The client is misconfigured (endpoint, credentials).
     #[error("{0}")]
     Config(String),
+    /// A Unicast was addressed to an API host that is neither Amazon's nor one the client was told
+    /// to allow (spec §7); nothing was sent, and no token was fetched for it.
+    #[error(
+        "refusing to send to `{0}`: not one of Amazon's API hosts ({hosts}) nor a host this client allows",
+        hosts = AMAZON_API_HOSTS.join(", ")
+    )]
+    HostNotAllowed(String),
 }
 
 /// A request Amazon accepted.
@@ -261,9 +279,19 @@ pub struct ClientBuilder {
     api_endpoint: Option<String>,
     auth_endpoint: String,
     retry: Retry,
+    allowed_hosts: Vec<String>,
 }
 
 impl ClientBuilder {
+    /// Also allows Unicast sends ([`Client::send_value_to`]) to this API host, besides Amazon's
+    /// three ([`AMAZON_API_HOSTS`]): for a local emulator (`http://127.0.0.1:PORT`) or a proxy the
+    /// operator runs. Give the origin only (scheme, host, port). A configured
+    /// [`api_endpoint`](Self::api_endpoint) is allowed without saying so.
+    pub fn allow_api_host(mut self, url: impl Into<String>) -> Self {
+        self.allowed_hosts.push(url.into());
+        self
+    }
+
     /// The API base URL instead of the region's (e.g. the emulator's `http://127.0.0.1:PORT`).
     pub fn api_endpoint(mut self, url: impl Into<String>) -> Self {
         self.api_endpoint = Some(url.into());
@@ -289,8 +317,20 @@ impl ClientBuilder {
             check_endpoint(api)?;
         }
         check_endpoint(&self.auth_endpoint)?;
+        let mut allowed_hosts: Vec<String> = AMAZON_API_HOSTS.iter().map(|h| h.to_string()).collect();
+        for url in &self.allowed_hosts {
+            check_endpoint(url)?;
+            allowed_hosts.push(
+                origin(url).map_err(|why| Error::Config(format!("invalid API host `{}`: {why}", redact_url(url))))?,
+            );
+        }
+        if let Some(parsed) = self.api_endpoint.as_deref().and_then(|u| reqwest::Url::parse(u).ok()) {
+            allowed_hosts.push(parsed.origin().ascii_serialization());
+        }
         let http = reqwest::Client::builder()
             .timeout(self.retry.timeout)
+            // A redirect could carry the bearer token elsewhere: answers are taken as they come.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
         Ok(Client {
@@ -300,6 +340,7 @@ impl ClientBuilder {
                 api_endpoint: self.api_endpoint.map(|u| u.trim_end_matches('/').to_owned()),
                 auth_endpoint: self.auth_endpoint.trim_end_matches('/').to_owned(),
                 retry: self.retry,
+                allowed_hosts,
                 token: Mutex::new(None),
                 token_fetches: std::sync::atomic::AtomicU64::new(0),
             }),
@@ -307,8 +348,26 @@ impl ClientBuilder {
     }
 }
 
+/// `scheme://host[:port]` of an API base URL, lowercased as URLs compare; a URL with
+/// credentials, a path, a query or a fragment is not an API host.
+fn origin(url: &str) -> Result<String, &'static str> {
+    let parsed = reqwest::Url::parse(url).map_err(|_| "not a URL")?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err("it carries credentials");
+    }
+    if !matches!(parsed.path(), "" | "/") || parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err("an API host has no path, query or fragment");
+    }
+    if !matches!(parsed.scheme(), "https" | "http") || parsed.host_str().is_none() {
+        return Err("not an http(s) URL with a host");
+    }
+    Ok(parsed.origin().ascii_serialization())
+}
+
 fn check_endpoint(url: &str) -> Result<(), Error> {
-    let parsed = reqwest::Url::parse(url).map_err(|e| Error::Config(format!("invalid endpoint `{url}`: {e}")))?;
+    let parsed =
+        reqwest::Url::parse(url).map_err(|e| Error::Config(format!("invalid endpoint `{}`: {e}", redact_url(url))))?;
+    let url = &redact_url(url);
     match parsed.scheme() {
         "https" => Ok(()),
         "http" => {
@@ -338,6 +397,8 @@ struct Inner {
     api_endpoint: Option<String>,
     auth_endpoint: String,
     retry: Retry,
+    /// Origins Unicast sends may go to: Amazon's, then the configured ones.
+    allowed_hosts: Vec<String>,
     token: Mutex<Option<Token>>,
     token_fetches: std::sync::atomic::AtomicU64,
 }
@@ -370,6 +431,7 @@ impl Client {
             api_endpoint: None,
             auth_endpoint: AMAZON_AUTH_ENDPOINT.into(),
             retry: Retry::default(),
+            allowed_hosts: Vec::new(),
         }
     }
 
@@ -422,7 +484,7 @@ impl Client {
             .form(&form)
             .send()
             .await
-            .map_err(|e| Error::Token(format!("{url}: {}", without_url(&e))))?;
+            .map_err(|e| Error::Token(format!("{}: {}", redact_url(&url), without_url(&e))))?;
         let status = response.status().as_u16();
         let body: Value = response.json().await.unwrap_or(Value::Null);
         if status != 200 {
@@ -458,9 +520,18 @@ impl Client {
     }
 
     /// Validates and sends a request body to a user's own API host, as learned from their
-    /// `ProactiveSubscriptionChanged` (`context.System.apiEndpoint`). The client's configured
-    /// API endpoint, if any, takes precedence (tests, proxies).
+    /// `ProactiveSubscriptionChanged` (`context.System.apiEndpoint`).
+    ///
+    /// That host must be one of Amazon's three ([`AMAZON_API_HOSTS`]) or one the client was told
+    /// to allow ([`ClientBuilder::allow_api_host`], [`ClientBuilder::api_endpoint`]); any other is
+    /// refused with [`Error::HostNotAllowed`] before anything is fetched or sent, so a forged
+    /// event can never draw the bearer token to a host of its choosing (spec §7). The client's
+    /// configured API endpoint, if any, takes precedence as the destination (tests, proxies).
     pub async fn send_value_to(&self, api_endpoint: &str, body: &Value, stage: Stage) -> Result<Sent, Error> {
+        let allowed = origin(api_endpoint).is_ok_and(|o| self.inner.allowed_hosts.contains(&o));
+        if !allowed {
+            return Err(Error::HostNotAllowed(redact_url(api_endpoint)));
+        }
         let base = match &self.inner.api_endpoint {
             Some(configured) => configured.clone(),
             None => {
@@ -725,6 +796,35 @@ mod tests {
                 .min(retry.max_delay);
             assert!(backoff(&retry, attempt) <= cap);
         }
+    }
+
+    #[test]
+    fn urls_in_messages_lose_their_credentials() {
+        assert_eq!(redact_url("https://u:p@h.example/x?y=1"), "https://h.example/x?y=1");
+        assert_eq!(redact_url("http://u@127.0.0.1:9/"), "http://127.0.0.1:9/");
+        assert_eq!(redact_url("https://h.example/a@b"), "https://h.example/a@b");
+        assert_eq!(redact_url("not a url"), "not a url");
+        let e = check_endpoint("ftp://user:hunter2@h.example").unwrap_err().to_string();
+        assert!(!e.contains("hunter2"), "{e}");
+    }
+
+    #[test]
+    fn api_hosts_compare_as_origins() {
+        assert_eq!(
+            origin("https://API.amazonalexa.com").unwrap(),
+            "https://api.amazonalexa.com"
+        );
+        assert_eq!(
+            origin("https://api.amazonalexa.com:443/").unwrap(),
+            "https://api.amazonalexa.com"
+        );
+        assert!(origin("https://u:p@api.amazonalexa.com").is_err());
+        assert!(origin("https://api.amazonalexa.com/v1").is_err());
+        assert!(origin("https://api.amazonalexa.com?x").is_err());
+        assert_eq!(
+            origin("https://api.amazonalexa.com:8443").unwrap(),
+            "https://api.amazonalexa.com:8443"
+        );
     }
 
     #[test]

@@ -3,7 +3,12 @@
 //! - `POST /auth/o2/token` (also `/auth/O2/token`): Login with Amazon's client-credentials grant;
 //! - `POST /v1/proactiveEvents` and `/v1/proactiveEvents/stages/development`: the Proactive
 //!   Events API, applying the same validator as `proactive validate` and the client;
-//! - `GET /emulator/events`: what was accepted, with its audience and what Alexa would say.
+//! - `GET /emulator/events`: what was accepted, with its audience and what Alexa would say;
+//! - `POST /emulator/users/{user}/subscriptions`: a simulated user (un)subscribes, and Alexa's
+//!   side is played: the skill at [`Config::skill_endpoint`] gets a signed
+//!   `ProactiveSubscriptionChanged`, verifiable as a real one is (spec §7), with the emulator's
+//!   own certificate chain (`GET /emulator/echo-api-cert.pem`) leading to a root generated at
+//!   start-up (`GET /emulator/root-ca.pem`, [`Emulator::root_pem`]).
 //!
 //! Faults (rate limiting with `Retry-After`, a share of 500s, added latency, dropped connections)
 //! can be injected to exercise clients.
@@ -15,6 +20,10 @@
 //! # Ok(()) }
 //! ```
 #![deny(missing_docs)]
+
+mod signing;
+
+pub use signing::{CHAIN_PATH, ECHO_API_SAN, ROOT_PATH};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasher, Hasher};
@@ -54,6 +63,11 @@ pub struct Config {
     /// Where the skill receives `AlexaSkillEvent.ProactiveSubscriptionChanged` when a simulated
     /// user (un)subscribes through `POST /emulator/users/{user}/subscriptions`.
     pub skill_endpoint: Option<String>,
+    /// The skill id written into those events (`context.System.application.applicationId`), which
+    /// the skill checks against its own.
+    pub skill_id: String,
+    /// Bounds on what one client may make the emulator do (body size, timeouts, connections).
+    pub limits: proactive_http::Limits,
 }
 
 impl std::fmt::Debug for Config {
@@ -64,6 +78,11 @@ impl std::fmt::Debug for Config {
             .field("client_secret", &"<redacted>")
             .field("token_lifetime", &self.token_lifetime)
             .field("faults", &self.faults)
+            .field(
+                "skill_endpoint",
+                &self.skill_endpoint.as_deref().map(proactive_schemas::redact_url),
+            )
+            .field("skill_id", &self.skill_id)
             .finish_non_exhaustive()
     }
 }
@@ -82,6 +101,8 @@ impl Default for Config {
             ],
             faults: Faults::default(),
             skill_endpoint: None,
+            skill_id: "amzn1.ask.skill.emulator".into(),
+            limits: proactive_http::Limits::default(),
         }
     }
 }
@@ -124,6 +145,19 @@ pub struct Accepted {
     pub request: Value,
 }
 
+/// A skill request the emulator delivered, exactly as sent (for tests that replay or tamper).
+#[derive(Clone, Debug)]
+pub struct SkillDelivery {
+    /// The body bytes, as signed.
+    pub body: Vec<u8>,
+    /// The `Signature-256` header.
+    pub signature_256: String,
+    /// The `SignatureCertChainUrl` header.
+    pub cert_chain_url: String,
+    /// The skill's HTTP status, if it answered.
+    pub status: Option<u16>,
+}
+
 #[derive(Default)]
 struct Inner {
     tokens: HashMap<String, Instant>,
@@ -136,12 +170,14 @@ struct Inner {
     /// Who is subscribed to what; `None` is permissive (see [`Config::subscriptions`]).
     subscriptions: Option<BTreeMap<String, HashSet<String>>>,
     skill_requests: u64,
+    deliveries: Vec<SkillDelivery>,
 }
 
 struct Shared {
     config: Config,
     base_url: String,
     http: reqwest::Client,
+    signer: signing::Signer,
     inner: Mutex<Inner>,
 }
 
@@ -165,6 +201,16 @@ impl Emulator {
     pub async fn start(config: Config) -> std::io::Result<Emulator> {
         let listener = tokio::net::TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
+        // RSA key generation takes a moment: off the async workers.
+        let signer = tokio::task::spawn_blocking(signing::Signer::generate)
+            .await
+            .map_err(std::io::Error::other)?
+            .map_err(std::io::Error::other)?;
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(std::io::Error::other)?;
         let seed = match config.faults.seed {
             0 => std::collections::hash_map::RandomState::new().build_hasher().finish() | 1,
             s => s,
@@ -173,7 +219,8 @@ impl Emulator {
         let shared = Arc::new(Shared {
             config,
             base_url: format!("http://{addr}"),
-            http: reqwest::Client::new(),
+            http,
+            signer,
             inner: Mutex::new(Inner {
                 dice: seed,
                 subscriptions,
@@ -181,9 +228,10 @@ impl Emulator {
             }),
         });
         let app = router(shared.clone());
+        let limits = shared.config.limits.clone();
         let task = tokio::spawn(async move {
             // Serving ends only when the task is aborted.
-            let _ = axum::serve(listener, app).await;
+            let _ = proactive_http::serve(listener, app, limits).await;
         });
         Ok(Emulator { addr, shared, task })
     }
@@ -196,6 +244,22 @@ impl Emulator {
     /// `http://127.0.0.1:PORT`: the base URL for both the API and the token endpoint.
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The root certificate (PEM) the emulator's signing chain leads to. A skill that should
+    /// accept the emulator's requests trusts it, for local tests only.
+    pub fn root_pem(&self) -> &str {
+        self.shared.signer.root_pem()
+    }
+
+    /// The certificate-chain URL the emulator's skill requests name (`SignatureCertChainUrl`).
+    pub fn cert_chain_url(&self) -> String {
+        format!("{}{CHAIN_PATH}", self.base_url())
+    }
+
+    /// The skill requests delivered so far, oldest first, exactly as sent.
+    pub fn skill_deliveries(&self) -> Vec<SkillDelivery> {
+        self.shared.lock().deliveries.clone()
     }
 
     /// The accepted events, oldest first.
@@ -238,6 +302,8 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/v1/proactiveEvents/stages/development", post(development))
         .route("/emulator/events", get(events))
         .route("/emulator/users/{user}/subscriptions", post(subscribe))
+        .route(CHAIN_PATH, get(chain))
+        .route(ROOT_PATH, get(root))
         .with_state(shared)
 }
 
@@ -395,7 +461,19 @@ async fn event(
         Fault::DropBefore => drop_connection(),
         Fault::None | Fault::DropAfter => {}
     }
-    let response = accept(&shared, &headers, &body, stage);
+    // Validation is linear in the (bounded) body, but still CPU work: off the async workers.
+    let response = {
+        let shared = shared.clone();
+        tokio::task::spawn_blocking(move || accept(&shared, &headers, &body, stage))
+            .await
+            .unwrap_or_else(|_| {
+                api_error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "INTERNAL_SERVER_ERROR",
+                    "internal error",
+                )
+            })
+    };
     if matches!(fault, Fault::DropAfter) {
         drop_connection();
     }
@@ -429,7 +507,9 @@ fn accept(shared: &Shared, headers: &HeaderMap, body: &[u8], stage: &'static str
     };
     let report = proactive_schemas::validate(&value);
     if !report.is_valid() {
-        let problems: Vec<String> = report.errors.iter().map(ToString::to_string).collect();
+        // The report keeps the first 100 errors and counts the rest: the answer stays small.
+        let mut problems: Vec<String> = report.errors.iter().map(ToString::to_string).collect();
+        problems.extend(report.omitted_note(proactive_schemas::Severity::Error));
         return api_error(StatusCode::BAD_REQUEST, "INVALID_REQUEST", problems.join("; "));
     }
     let expiry = value["expiryTime"]
@@ -507,6 +587,18 @@ fn accept(shared: &Shared, headers: &HeaderMap, body: &[u8], stage: &'static str
     StatusCode::ACCEPTED.into_response()
 }
 
+fn pem(text: &str) -> Response {
+    ([("content-type", "application/x-pem-file")], text.to_owned()).into_response()
+}
+
+async fn chain(State(shared): State<Arc<Shared>>) -> Response {
+    pem(shared.signer.chain_pem())
+}
+
+async fn root(State(shared): State<Arc<Shared>>) -> Response {
+    pem(shared.signer.root_pem())
+}
+
 async fn events(State(shared): State<Arc<Shared>>) -> Json<Vec<Accepted>> {
     Json(shared.lock().accepted.clone())
 }
@@ -527,11 +619,18 @@ struct SubscriptionUpdate {
 async fn subscribe(
     State(shared): State<Arc<Shared>>,
     axum::extract::Path(user): axum::extract::Path<String>,
-    update: Result<Json<SubscriptionUpdate>, axum::extract::rejection::JsonRejection>,
+    body: axum::body::Bytes,
 ) -> Response {
-    let update = match update {
-        Ok(Json(u)) => u,
-        Err(e) => return api_error(StatusCode::BAD_REQUEST, "INVALID_REQUEST", e.body_text()),
+    // Any content type: `curl -d '{"events": [...]}'` is enough.
+    let update: SubscriptionUpdate = match serde_json::from_slice(&body) {
+        Ok(u) => u,
+        Err(e) => {
+            return api_error(
+                StatusCode::BAD_REQUEST,
+                "INVALID_REQUEST",
+                format!("malformed update: {e}"),
+            )
+        }
     };
     let unknown: Vec<&String> = update
         .events
@@ -561,7 +660,7 @@ async fn subscribe(
     };
     let event = proactive_schemas::SubscriptionChanged {
         version: "1.0".into(),
-        application_id: "amzn1.ask.skill.emulator".into(),
+        application_id: shared.config.skill_id.clone(),
         user_id: user,
         api_endpoint: shared.base_url.clone(),
         request_id,
@@ -569,7 +668,29 @@ async fn subscribe(
         locale: Some(update.locale.unwrap_or_else(|| "en-US".into())),
         subscriptions: update.events,
     };
-    match shared.http.post(endpoint).json(&event.to_value()).send().await {
+    // Signed over these exact bytes, as Alexa signs what it sends (spec §7).
+    let body = event.to_value().to_string().into_bytes();
+    let signature = match shared.signer.sign(&body) {
+        Ok(s) => s,
+        Err(e) => return api_error(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_SERVER_ERROR", e),
+    };
+    let cert_chain_url = format!("{}{CHAIN_PATH}", shared.base_url);
+    let sent = shared
+        .http
+        .post(endpoint)
+        .header("content-type", "application/json")
+        .header("Signature-256", &signature)
+        .header("SignatureCertChainUrl", &cert_chain_url)
+        .body(body.clone())
+        .send()
+        .await;
+    shared.lock().deliveries.push(SkillDelivery {
+        body,
+        signature_256: signature,
+        cert_chain_url,
+        status: sent.as_ref().ok().map(|r| r.status().as_u16()),
+    });
+    match sent {
         Ok(r) if r.status().is_success() => {
             Json(json!({"delivered": true, "skillStatus": r.status().as_u16()})).into_response()
         }
@@ -581,7 +702,11 @@ async fn subscribe(
         Err(e) => api_error(
             StatusCode::BAD_GATEWAY,
             "SKILL_UNREACHABLE",
-            format!("cannot reach the skill: {e}"),
+            format!(
+                "cannot reach the skill at {}: {}",
+                proactive_schemas::redact_url(endpoint),
+                e.without_url()
+            ),
         ),
     }
 }

@@ -38,6 +38,7 @@ mod locale;
 mod localizable;
 mod meta;
 pub mod preview;
+mod redact;
 mod skill;
 mod suggest;
 pub mod validate;
@@ -57,6 +58,7 @@ pub use locale::{is_alexa_locale, ALEXA_LOCALES};
 pub use localizable::{is_valid_key, Localizable, LOCALIZED_PREFIX};
 pub use meta::{AttributeKind, AttributeMeta, EventMeta, EventPayload, GeneratedEnum, GeneratedStruct, UtteranceMeta};
 pub use preview::{preview, PreviewError};
+pub use redact::redact_url;
 pub use skill::{SkillEventError, SubscriptionChanged, SUBSCRIPTION_CHANGED};
 pub use validate::{validate, Diagnostic, Report, Severity, Validator};
 

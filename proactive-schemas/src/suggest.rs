@@ -16,8 +16,15 @@ pub(crate) fn distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// Inputs longer than this (in characters) get no suggestion.
+pub(crate) const MAX_SUGGESTED_INPUT: usize = 64;
+
 /// The candidate closest to `input`, if it is close enough to be a likely typo.
 pub(crate) fn suggest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    // Names people type are short; a long input is no typo, and the distance is quadratic.
+    if input.len() > 4 * MAX_SUGGESTED_INPUT || input.chars().count() > MAX_SUGGESTED_INPUT {
+        return None;
+    }
     let lower = input.to_lowercase();
     let mut best: Option<(usize, &'a str)> = None;
     for c in candidates {

@@ -6,6 +6,12 @@
 //! `"localizedattribute:<key>"` values and `localizedAttributes`. Every problem is reported, each
 //! with the RFC 6901 JSON pointer of the offending value; warnings are kept apart from errors.
 //!
+//! The validator faces bodies from the network, so its work is linear in the body and its report
+//! is bounded: the first [`MAX_DIAGNOSTICS`] errors and warnings by pointer are described, the
+//! rest only counted ([`Report::omitted_errors`]); a key missing from a locale's entry is one error
+//! however often it is referenced; quoted values are cut short, and suggestions are only sought
+//! for short names.
+//!
 //! ```
 //! let body = serde_json::json!({
 //!     "timestamp": "2026-11-20T10:00:00Z",
@@ -80,37 +86,58 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// How many errors, and how many warnings, a [`Report`] keeps: the first by JSON pointer. A body
+/// built to multiply problems still yields a report of bounded size; the rest are only counted.
+pub const MAX_DIAGNOSTICS: usize = 100;
+
 /// The outcome of validating one request.
+///
+/// At most [`MAX_DIAGNOSTICS`] errors and as many warnings are kept, those with the first JSON
+/// pointers; how many more were found is in [`omitted_errors`](Self::omitted_errors) and
+/// [`omitted_warnings`](Self::omitted_warnings).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Report {
     /// Problems that make Amazon reject the request, sorted by pointer.
     pub errors: Vec<Diagnostic>,
     /// Problems Amazon lets through, sorted by pointer.
     pub warnings: Vec<Diagnostic>,
+    /// Errors found beyond those kept in `errors` (counted, not described).
+    pub omitted_errors: usize,
+    /// Warnings found beyond those kept in `warnings` (counted, not described).
+    pub omitted_warnings: usize,
 }
 
 impl Report {
-    /// No errors (warnings may remain).
+    /// No errors (warnings may remain), omitted ones included.
     pub fn is_valid(&self) -> bool {
-        self.errors.is_empty()
+        self.errors.is_empty() && self.omitted_errors == 0
     }
 
-    fn error(&mut self, pointer: impl Into<String>, message: impl Into<String>, suggestion: Option<String>) {
-        self.errors.push(Diagnostic {
-            severity: Severity::Error,
-            pointer: pointer.into(),
-            message: message.into(),
-            suggestion,
-        });
+    /// Every error found: those kept plus those omitted.
+    pub fn error_count(&self) -> usize {
+        self.errors.len().saturating_add(self.omitted_errors)
     }
 
-    fn warning(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
-        self.warnings.push(Diagnostic {
-            severity: Severity::Warning,
-            pointer: pointer.into(),
-            message: message.into(),
-            suggestion: None,
-        });
+    /// Every warning found: those kept plus those omitted.
+    pub fn warning_count(&self) -> usize {
+        self.warnings.len().saturating_add(self.omitted_warnings)
+    }
+
+    /// `"… and 3 more errors"`: what stands for the omitted diagnostics of a severity, if any.
+    ///
+    /// ```
+    /// use proactive_schemas::{Report, Severity};
+    ///
+    /// let report = Report { omitted_errors: 3, ..Report::default() };
+    /// assert_eq!(report.omitted_note(Severity::Error).as_deref(), Some("… and 3 more errors"));
+    /// assert_eq!(report.omitted_note(Severity::Warning), None);
+    /// ```
+    pub fn omitted_note(&self, severity: Severity) -> Option<String> {
+        let (n, one, many) = match severity {
+            Severity::Error => (self.omitted_errors, "error", "errors"),
+            Severity::Warning => (self.omitted_warnings, "warning", "warnings"),
+        };
+        (n > 0).then(|| format!("… and {n} more {}", if n == 1 { one } else { many }))
     }
 }
 
@@ -119,11 +146,178 @@ impl fmt::Display for Report {
         for d in &self.errors {
             writeln!(f, "error: {d}")?;
         }
+        if let Some(note) = self.omitted_note(Severity::Error) {
+            writeln!(f, "error: {note}")?;
+        }
         for d in &self.warnings {
             writeln!(f, "warning: {d}")?;
         }
+        if let Some(note) = self.omitted_note(Severity::Warning) {
+            writeln!(f, "warning: {note}")?;
+        }
         Ok(())
     }
+}
+
+/// Diagnostics of one severity as they are found: the [`MAX_DIAGNOSTICS`] first by pointer are
+/// kept (in the order found among equal pointers, without exact repeats), the rest counted.
+///
+/// A diagnostic's message and suggestion are built only if it is kept, so a body with a million
+/// problems costs a million pointer comparisons, not a million messages. (The count of omitted
+/// ones is exact, except that an exact repeat of a problem past the cap is counted again; no rule
+/// of the catalogue repeats one.)
+struct Capped {
+    severity: Severity,
+    kept: BTreeMap<(String, u64), (String, Option<String>)>,
+    found: u64,
+    omitted: usize,
+}
+
+impl Capped {
+    fn new(severity: Severity) -> Self {
+        Capped {
+            severity,
+            kept: BTreeMap::new(),
+            found: 0,
+            omitted: 0,
+        }
+    }
+
+    /// Whether a diagnostic at `pointer` could be kept (it may still be a repeat).
+    fn admits(&self, pointer: &str) -> bool {
+        self.kept.len() < MAX_DIAGNOSTICS
+            || self
+                .kept
+                .last_key_value()
+                .is_some_and(|((last, _), _)| pointer <= last.as_str())
+    }
+
+    fn push(&mut self, pointer: String, message: impl FnOnce() -> String, suggestion: impl FnOnce() -> Option<String>) {
+        if !self.admits(&pointer) {
+            self.omitted = self.omitted.saturating_add(1);
+            return;
+        }
+        let (message, suggestion) = (message(), suggestion());
+        let same = (pointer.clone(), 0)..=(pointer.clone(), u64::MAX);
+        if self.kept.range(same).any(|(_, d)| d.0 == message && d.1 == suggestion) {
+            return; // the same problem found twice (e.g. by two schema keywords)
+        }
+        self.found += 1;
+        self.kept.insert((pointer, self.found), (message, suggestion));
+        if self.kept.len() > MAX_DIAGNOSTICS {
+            self.kept.pop_last();
+            self.omitted = self.omitted.saturating_add(1);
+        }
+    }
+
+    fn omit(&mut self, n: usize) {
+        self.omitted = self.omitted.saturating_add(n);
+    }
+
+    fn finish(self) -> (Vec<Diagnostic>, usize) {
+        let severity = self.severity;
+        let kept = self
+            .kept
+            .into_iter()
+            .map(|((pointer, _), (message, suggestion))| Diagnostic {
+                severity,
+                pointer,
+                message,
+                suggestion,
+            })
+            .collect();
+        (kept, self.omitted)
+    }
+}
+
+/// What the rules report to while a request is checked.
+struct Found {
+    errors: Capped,
+    warnings: Capped,
+}
+
+impl Found {
+    fn new() -> Self {
+        Found {
+            errors: Capped::new(Severity::Error),
+            warnings: Capped::new(Severity::Warning),
+        }
+    }
+
+    /// An error whose message (and suggestion) is built only if it is kept.
+    fn error_with(
+        &mut self,
+        pointer: impl Into<String>,
+        message: impl FnOnce() -> String,
+        suggestion: impl FnOnce() -> Option<String>,
+    ) {
+        self.errors.push(pointer.into(), message, suggestion);
+    }
+
+    fn error(&mut self, pointer: impl Into<String>, message: impl FnOnce() -> String) {
+        self.errors.push(pointer.into(), message, || None);
+    }
+
+    fn warning(&mut self, pointer: impl Into<String>, message: impl FnOnce() -> String) {
+        self.warnings.push(pointer.into(), message, || None);
+    }
+
+    fn into_report(self) -> Report {
+        let (errors, omitted_errors) = self.errors.finish();
+        let (warnings, omitted_warnings) = self.warnings.finish();
+        Report {
+            errors,
+            warnings,
+            omitted_errors,
+            omitted_warnings,
+        }
+    }
+}
+
+/// Suggestions are for names people type: a long string gets none (and costs nothing).
+fn suggestion<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    const LONGEST: usize = 64;
+    if input.len() > 4 * LONGEST || input.chars().count() > LONGEST {
+        return None;
+    }
+    suggest(input, candidates).map(str::to_owned)
+}
+
+/// Values quoted in messages are cut after this many bytes: a message stays short however large
+/// the value (the pointer says where the whole value is).
+const QUOTED: usize = 200;
+
+/// `value`, displayed, cut after [`QUOTED`] bytes with `…`; formatting stops there too.
+fn shown(value: &(impl fmt::Display + ?Sized)) -> String {
+    struct Cut {
+        out: String,
+        cut: bool,
+    }
+    impl fmt::Write for Cut {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            let room = QUOTED - self.out.len();
+            if s.len() <= room {
+                self.out.push_str(s);
+                return Ok(());
+            }
+            let mut end = room;
+            while !s.is_char_boundary(end) {
+                end -= 1;
+            }
+            self.out.push_str(&s[..end]);
+            self.cut = true;
+            Err(fmt::Error) // stops the formatting of the rest
+        }
+    }
+    let mut cut = Cut {
+        out: String::new(),
+        cut: false,
+    };
+    let _ = fmt::write(&mut cut, format_args!("{value}"));
+    if cut.cut {
+        cut.out.push('…');
+    }
+    cut.out
 }
 
 /// A validator for a catalogue of events, with every schema compiled once.
@@ -214,41 +408,38 @@ impl Validator {
 
     /// Checks a request body; reports every problem.
     pub fn validate(&self, request: &Value) -> Report {
-        let mut report = Report::default();
+        let mut found = Found::new();
         if !request.is_object() {
-            report.error(
-                "",
-                format!("a request body must be a JSON object, found {}", json_type(request)),
-                None,
-            );
-            return report;
+            found.error("", || {
+                format!("a request body must be a JSON object, found {}", json_type(request))
+            });
+            return found.into_report();
         }
-        schema_errors(&self.envelope, request, "", &mut report);
+        schema_errors(&self.envelope, request, "", &mut found);
 
         let meta = match request.pointer("/event/name") {
             Some(Value::String(name)) => match self.events.get(name.as_str()) {
                 Some((meta, compiled)) => {
                     if let Some(payload @ Value::Object(_)) = request.pointer("/event/payload") {
-                        schema_errors(compiled, payload, "/event/payload", &mut report);
+                        schema_errors(compiled, payload, "/event/payload", &mut found);
                     }
                     Some(*meta)
                 }
                 None => {
-                    let suggestion = suggest(name, self.names.iter().copied()).map(str::to_owned);
-                    report.error("/event/name", format!("unknown event `{name}`"), suggestion);
+                    found.error_with(
+                        "/event/name",
+                        || format!("unknown event `{}`", shown(name)),
+                        || suggestion(name, self.names.iter().copied()),
+                    );
                     None
                 }
             },
             _ => None,
         };
 
-        expiry_window(request, &mut report);
-        localized(request, meta, &mut report);
-
-        report.errors.sort_by(|a, b| a.pointer.cmp(&b.pointer));
-        report.errors.dedup();
-        report.warnings.sort_by(|a, b| a.pointer.cmp(&b.pointer));
-        report
+        expiry_window(request, &mut found);
+        localized(request, meta, &mut found);
+        found.into_report()
     }
 }
 
@@ -264,15 +455,27 @@ fn json_type(v: &Value) -> &'static str {
     }
 }
 
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+/// Appends `/token` (escaped) to a JSON pointer.
+fn push_token(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
 }
 
 /// Runs a compiled schema and turns its errors into diagnostics under `prefix`.
-fn schema_errors(compiled: &Compiled, instance: &Value, prefix: &str, report: &mut Report) {
+///
+/// The schema crate collects its errors eagerly, one per failing keyword and instance location
+/// (work linear in the instance for the catalogue's schemas); past the cap, each costs a pointer
+/// and a comparison here.
+fn schema_errors(compiled: &Compiled, instance: &Value, prefix: &str, found: &mut Found) {
     let Some(validator) = &compiled.validator else {
         let problem = compiled.problem.clone().unwrap_or_default();
-        report.error(prefix, format!("cannot check against this schema: {problem}"), None);
+        found.error(prefix, || format!("cannot check against this schema: {problem}"));
         return;
     };
     // Most requests are valid, and a yes/no answer is much cheaper than collecting errors.
@@ -294,83 +497,80 @@ fn schema_errors(compiled: &Compiled, instance: &Value, prefix: &str, report: &m
                     .map(|m| m.keys().map(String::as_str).collect())
                     .unwrap_or_default();
                 for name in unexpected {
-                    let suggestion = suggest(name, known.iter().copied()).map(str::to_owned);
-                    report.error(
-                        format!("{at}/{}", escape(name)),
-                        format!("unknown property `{name}`"),
-                        suggestion,
+                    let mut pointer = at.clone();
+                    push_token(&mut pointer, name);
+                    found.error_with(
+                        pointer,
+                        || format!("unknown property `{}`", shown(name)),
+                        || suggestion(name, known.iter().copied()),
                     );
                 }
             }
             ValidationErrorKind::Required { property } => {
                 let name = property.as_str().unwrap_or_default();
-                report.error(
-                    format!("{at}/{}", escape(name)),
-                    format!("missing required property `{name}`"),
-                    None,
-                );
+                let mut pointer = at;
+                push_token(&mut pointer, name);
+                found.error(pointer, || format!("missing required property `{}`", shown(name)));
             }
             ValidationErrorKind::Type { kind } => {
-                let expected = match kind {
-                    TypeKind::Single(t) => format!("{t}"),
-                    TypeKind::Multiple(ts) => format!("{ts:?}"),
-                };
-                report.error(
-                    at,
-                    format!("expected {}, found {}", article(&expected), json_type(value)),
-                    None,
-                );
+                found.error(at, || {
+                    let expected = match kind {
+                        TypeKind::Single(t) => format!("{t}"),
+                        TypeKind::Multiple(ts) => format!("{ts:?}"),
+                    };
+                    format!("expected {}, found {}", article(&expected), json_type(value))
+                });
             }
             ValidationErrorKind::Enum { options } => {
-                let values: Vec<&str> = options
-                    .as_array()
-                    .map(|a| a.iter().filter_map(Value::as_str).collect())
-                    .unwrap_or_default();
-                let suggestion = value
-                    .as_str()
-                    .and_then(|s| suggest(s, values.iter().copied()))
-                    .map(str::to_owned);
-                report.error(at, format!("{} is not one of {}", value, values.join(", ")), suggestion);
+                let values = || -> Vec<&str> {
+                    options
+                        .as_array()
+                        .map(|a| a.iter().filter_map(Value::as_str).collect())
+                        .unwrap_or_default()
+                };
+                found.error_with(
+                    at,
+                    || format!("{} is not one of {}", shown(value), values().join(", ")),
+                    || value.as_str().and_then(|s| suggestion(s, values())),
+                );
             }
             ValidationErrorKind::Format { format } if format == "date-time" => {
-                report.error(
-                    at,
-                    format!("{value} is not an RFC 3339 date-time (e.g. \"2026-11-20T10:00:00Z\")"),
-                    None,
-                );
+                found.error(at, || {
+                    format!(
+                        "{} is not an RFC 3339 date-time (e.g. \"2026-11-20T10:00:00Z\")",
+                        shown(value)
+                    )
+                });
             }
             ValidationErrorKind::Pattern { .. } if at == "/referenceId" => {
-                report.error(
-                    at,
-                    format!("{value} is not a valid reference id: 1 to 100 characters of A-Z, a-z, 0-9, `~` and `-`"),
-                    None,
-                );
+                found.error(at, || {
+                    format!(
+                        "{} is not a valid reference id: 1 to 100 characters of A-Z, a-z, 0-9, `~` and `-`",
+                        shown(value)
+                    )
+                });
             }
             ValidationErrorKind::MinItems { limit } => {
-                report.error(
-                    at,
+                found.error(at, || {
                     format!(
                         "expected at least {limit} item(s), found {}",
                         value.as_array().map_or(0, Vec::len)
-                    ),
-                    None,
-                );
+                    )
+                });
             }
             ValidationErrorKind::MaxItems { limit } => {
-                report.error(
-                    at,
+                found.error(at, || {
                     format!(
                         "expected at most {limit} item(s), found {}",
                         value.as_array().map_or(0, Vec::len)
-                    ),
-                    None,
-                );
+                    )
+                });
             }
             ValidationErrorKind::MaxProperties { limit: 0 } if at == "/relevantAudience/payload" => {
-                report.error(at, "a Multicast audience takes an empty payload `{}`", None);
+                found.error(at, || "a Multicast audience takes an empty payload `{}`".to_owned());
             }
-            ValidationErrorKind::MinLength { limit: 1 } => report.error(at, "must not be empty", None),
-            _ => report.error(at, error.to_string(), None),
+            ValidationErrorKind::MinLength { limit: 1 } => found.error(at, || "must not be empty".to_owned()),
+            _ => found.error(at, || shown(&error)),
         }
     }
 }
@@ -384,7 +584,7 @@ fn article(type_name: &str) -> String {
 }
 
 /// Spec §4: expiryTime is 5 minutes to 24 hours after timestamp, both bounds inclusive.
-fn expiry_window(request: &Value, report: &mut Report) {
+fn expiry_window(request: &Value, found: &mut Found) {
     let parse = |key: &str| {
         request
             .get(key)
@@ -399,29 +599,23 @@ fn expiry_window(request: &Value, report: &mut Report) {
     let min = jiff::SignedDuration::from_mins(5);
     let max = jiff::SignedDuration::from_hours(24);
     if gap < jiff::SignedDuration::ZERO {
-        report.error(
-            "/expiryTime",
-            format!("expiryTime {} is before timestamp {}", expiry, timestamp),
-            None,
-        );
+        found.error("/expiryTime", || {
+            format!("expiryTime {} is before timestamp {}", expiry, timestamp)
+        });
     } else if gap < min {
-        report.error(
-            "/expiryTime",
+        found.error("/expiryTime", || {
             format!(
                 "expiryTime is {} after timestamp; it must be at least 5 minutes after",
                 human(gap)
-            ),
-            None,
-        );
+            )
+        });
     } else if gap > max {
-        report.error(
-            "/expiryTime",
+        found.error("/expiryTime", || {
             format!(
                 "expiryTime is {} after timestamp; it must be at most 24 hours after",
                 human(gap)
-            ),
-            None,
-        );
+            )
+        });
     }
 }
 
@@ -442,35 +636,62 @@ fn human(d: jiff::SignedDuration) -> String {
 }
 
 /// A `"localizedattribute:<key>"` reference found in the payload.
-struct KeyRef {
-    key: String,
+struct KeyRef<'a> {
+    key: &'a str,
     pointer: String,
+}
+
+/// Arrays nested in arrays deeper than this are not searched for references (no schema of the
+/// catalogue nests arrays; the schema reports the shape).
+const MAX_ARRAY_NESTING: usize = 8;
+
+/// Whether some attribute of `meta` is at the dotted `path` or below it.
+fn is_known_path(meta: &EventMeta, path: &str) -> bool {
+    meta.attributes.iter().any(|a| {
+        a.path
+            .strip_prefix(path)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+    })
 }
 
 /// Collects localized-attribute references in the payload, checking each sits on an
 /// `x-localizable` attribute and names a valid key.
-fn payload_keys(
+///
+/// Only paths the event's schema knows are searched (an unknown property is the schema's to
+/// report, and cannot hold a reference), and `path` and `pointer` are one buffer each, grown and
+/// cut back: the work is linear in the payload however deep or wide it is.
+fn payload_keys<'v>(
     meta: &EventMeta,
-    value: &Value,
-    path: &str,
-    pointer: &str,
-    report: &mut Report,
-    out: &mut Vec<KeyRef>,
+    value: &'v Value,
+    path: &mut String,
+    pointer: &mut String,
+    nesting: usize,
+    found: &mut Found,
+    out: &mut Vec<KeyRef<'v>>,
 ) {
     match value {
         Value::Object(map) => {
             for (k, v) in map {
-                let child = if path.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{path}.{k}")
-                };
-                payload_keys(meta, v, &child, &format!("{pointer}/{}", escape(k)), report, out);
+                let (path_len, pointer_len) = (path.len(), pointer.len());
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k);
+                if is_known_path(meta, path) {
+                    push_token(pointer, k);
+                    payload_keys(meta, v, path, pointer, 0, found, out);
+                }
+                path.truncate(path_len);
+                pointer.truncate(pointer_len);
             }
         }
-        Value::Array(items) => {
+        Value::Array(items) if nesting < MAX_ARRAY_NESTING => {
             for (i, v) in items.iter().enumerate() {
-                payload_keys(meta, v, path, &format!("{pointer}/{i}"), report, out);
+                let pointer_len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&i.to_string());
+                payload_keys(meta, v, path, pointer, nesting + 1, found, out);
+                pointer.truncate(pointer_len);
             }
         }
         Value::String(s) => {
@@ -482,29 +703,29 @@ fn payload_keys(
                 return; // enums and date-times: the schema reports the value itself
             }
             if !attr.localizable {
-                let localizable: Vec<&str> = meta.localizable().collect();
-                let hint = if localizable.is_empty() {
-                    format!("`{}` has no localizable attributes", meta.name)
-                } else {
-                    format!("localizable attributes of `{}`: {}", meta.name, localizable.join(", "))
-                };
-                report.error(
-                    pointer,
-                    format!("`{path}` is not localizable, so it cannot hold {s:?} ({hint})"),
-                    None,
-                );
-            } else if !is_valid_key(key) {
-                report.error(
-                    pointer,
+                found.error(pointer.as_str(), || {
+                    let localizable: Vec<&str> = meta.localizable().collect();
+                    let hint = if localizable.is_empty() {
+                        format!("`{}` has no localizable attributes", meta.name)
+                    } else {
+                        format!("localizable attributes of `{}`: {}", meta.name, localizable.join(", "))
+                    };
                     format!(
-                        "{s:?} names an invalid key: localized attribute keys are one or more ASCII letters and digits"
-                    ),
-                    None,
-                );
+                        "`{path}` is not localizable, so it cannot hold {} ({hint})",
+                        shown(&format_args!("{s:?}"))
+                    )
+                });
+            } else if !is_valid_key(key) {
+                found.error(pointer.as_str(), || {
+                    format!(
+                        "{} names an invalid key: localized attribute keys are one or more ASCII letters and digits",
+                        shown(&format_args!("{s:?}"))
+                    )
+                });
             } else {
                 out.push(KeyRef {
-                    key: key.to_owned(),
-                    pointer: pointer.to_owned(),
+                    key,
+                    pointer: pointer.clone(),
                 });
             }
         }
@@ -512,85 +733,137 @@ fn payload_keys(
     }
 }
 
+/// Where a localized key is referenced: the first place, and how many places in all.
+struct Uses<'a> {
+    first: &'a str,
+    count: usize,
+}
+
 /// Spec §4 localization rules: locale tags, one entry per locale, every referenced key defined
 /// in every entry, keys only on localizable attributes; plus the per-event locale warning.
-fn localized(request: &Value, meta: Option<&EventMeta>, report: &mut Report) {
+///
+/// A key missing from an entry is one error however many places reference it, and the checks
+/// cost the size of the entries plus the number of distinct keys, never their product: counting
+/// an entry's missing keys is a look-up per key the entry *has*, and a missing key is spelled out
+/// only while the report keeps errors at its pointer.
+fn localized(request: &Value, meta: Option<&EventMeta>, found: &mut Found) {
     let mut refs = Vec::new();
     if let (Some(meta), Some(payload @ Value::Object(_))) = (meta, request.pointer("/event/payload")) {
-        payload_keys(meta, payload, "", "/event/payload", report, &mut refs);
+        let (mut path, mut pointer) = (String::new(), String::from("/event/payload"));
+        payload_keys(meta, payload, &mut path, &mut pointer, 0, found, &mut refs);
     }
     let Some(Value::Array(entries)) = request.get("localizedAttributes") else {
         return; // missing or not an array: reported by the schema
     };
     if entries.is_empty() {
         for r in &refs {
-            report.error(
-                &r.pointer,
+            found.error(r.pointer.as_str(), || {
                 format!(
                     "references the localized key `{}`, but localizedAttributes is empty",
                     r.key
-                ),
-                None,
-            );
+                )
+            });
         }
         return;
     }
-    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    // Keys are ASCII letters and digits, so a key's order is its pointer's order.
+    let mut keys: BTreeMap<&str, Uses> = BTreeMap::new();
+    for r in &refs {
+        keys.entry(r.key).and_modify(|u| u.count += 1).or_insert(Uses {
+            first: &r.pointer,
+            count: 1,
+        });
+    }
+
+    let mut seen: HashMap<&str, usize> = HashMap::new();
     for (i, entry) in entries.iter().enumerate() {
         let Value::Object(entry) = entry else { continue }; // reported by the schema
-        let locale = entry.get("locale").and_then(Value::as_str);
-        if let Some(locale) = locale {
-            let pointer = format!("/localizedAttributes/{i}/locale");
-            if !is_alexa_locale(locale) {
-                let suggestion = suggest(locale, ALEXA_LOCALES.iter().copied()).map(str::to_owned);
-                report.error(
-                    &pointer,
+        let Some(locale) = entry.get("locale").and_then(Value::as_str) else {
+            continue;
+        };
+        let pointer = format!("/localizedAttributes/{i}/locale");
+        if !is_alexa_locale(locale) {
+            found.error_with(
+                pointer,
+                || {
                     format!(
-                        "`{locale}` is not an Alexa locale (one of {})",
+                        "`{}` is not an Alexa locale (one of {})",
+                        shown(locale),
                         ALEXA_LOCALES.join(", ")
-                    ),
-                    suggestion,
-                );
-            } else if let Some(first) = seen.insert(locale, i) {
-                seen.insert(locale, first);
-                report.error(
-                    &pointer,
-                    format!("locale `{locale}` already has an entry (/localizedAttributes/{first})"),
-                    None,
-                );
-            } else if let Some(supported) = meta.and_then(|m| m.locales) {
+                    )
+                },
+                || suggestion(locale, ALEXA_LOCALES.iter().copied()),
+            );
+        } else if let Some(first) = seen.get(locale) {
+            found.error(pointer, || {
+                format!("locale `{locale}` already has an entry (/localizedAttributes/{first})")
+            });
+        } else {
+            seen.insert(locale, i);
+            if let Some(supported) = meta.and_then(|m| m.locales) {
                 if !supported.contains(&locale) {
-                    report.warning(
-                        &pointer,
+                    found.warning(pointer, || {
                         format!(
                             "Amazon supports `{}` only in {}; `{locale}` users may not hear it",
                             meta.map_or("", |m| m.name),
                             supported.join(", ")
-                        ),
-                    );
+                        )
+                    });
                 }
             }
         }
-        let label = locale.map_or_else(|| format!("entry {i}"), |l| format!("locale `{l}`"));
-        for r in &refs {
-            if !entry.contains_key(&r.key) {
-                report.error(
-                    format!("/localizedAttributes/{i}/{}", escape(&r.key)),
+    }
+
+    // Entries in the order of their pointers (`/localizedAttributes/10` before `/2`), so once the
+    // report keeps no more errors at an entry's pointers, it keeps none at the later entries'.
+    let mut order: Vec<(String, usize)> = (0..entries.len())
+        .map(|i| (format!("/localizedAttributes/{i}/"), i))
+        .collect();
+    order.sort_unstable();
+    for (prefix, i) in &order {
+        let Value::Object(entry) = &entries[*i] else { continue }; // reported by the schema
+        let defined = entry.keys().filter(|k| keys.contains_key(k.as_str())).count();
+        let mut missing = keys.len() - defined;
+        if missing > 0 {
+            let label = match entry.get("locale").and_then(Value::as_str) {
+                Some(l) => format!("locale `{}`", shown(l)),
+                None => format!("entry {i}"),
+            };
+            for (key, uses) in &keys {
+                if missing == 0 {
+                    break;
+                }
+                if entry.contains_key(*key) {
+                    continue;
+                }
+                let pointer = format!("{prefix}{key}");
+                if !found.errors.admits(&pointer) {
+                    found.errors.omit(missing); // this one and the rest, all later by pointer
+                    break;
+                }
+                missing -= 1;
+                found.error(pointer, || {
+                    let elsewhere = match uses.count {
+                        1 => String::new(),
+                        2 => " (and 1 more place)".to_owned(),
+                        n => format!(" (and {} more places)", n - 1),
+                    };
                     format!(
-                        "{label} does not define the key `{}` referenced at {}",
-                        r.key, r.pointer
-                    ),
-                    None,
-                );
+                        "{label} does not define the key `{key}` referenced at {}{elsewhere}",
+                        uses.first
+                    )
+                });
             }
         }
         if meta.is_some() {
             for key in entry.keys().filter(|k| *k != "locale") {
-                if !refs.iter().any(|r| r.key == *key) {
-                    report.warning(
-                        format!("/localizedAttributes/{i}/{}", escape(key)),
-                        format!("the key `{key}` is not referenced by the payload"),
-                    );
+                if !keys.contains_key(key.as_str()) {
+                    let mut pointer = prefix.clone();
+                    pointer.pop();
+                    push_token(&mut pointer, key);
+                    found.warning(pointer, || {
+                        format!("the key `{}` is not referenced by the payload", shown(key))
+                    });
                 }
             }
         }

@@ -40,6 +40,8 @@ pub mod handler;
 pub mod notify;
 #[cfg(feature = "sqlite")]
 mod sqlite;
+#[cfg(feature = "verify")]
+pub mod verify;
 
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
