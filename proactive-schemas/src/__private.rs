@@ -26,8 +26,10 @@ pub fn some_object<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer:
     object(deserializer).map(Some)
 }
 
-/// Deserializes an integer as the JSON Schema sees one: also `3.0`, not `3.5`.
+/// Deserializes an integer as the validator sees one (`crate::integer`): also `3.0`, not `3.5`,
+/// and only within `i64`.
 pub fn integer<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+    use crate::integer::IntegerValue;
     struct IntegerVisitor;
     impl serde::de::Visitor<'_> for IntegerVisitor {
         type Value = i64;
@@ -38,14 +40,16 @@ pub fn integer<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Err
             Ok(v)
         }
         fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<i64, E> {
-            i64::try_from(v).map_err(|_| E::custom(format_args!("integer {v} is too large (at most {})", i64::MAX)))
+            match crate::integer::from_u64(v) {
+                IntegerValue::Fits(v) => Ok(v),
+                _ => Err(E::custom(crate::integer::out_of_range(v))),
+            }
         }
         fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<i64, E> {
-            // Exact for every integral f64 in range.
-            if v.fract() == 0.0 && v >= i64::MIN as f64 && v < i64::MAX as f64 {
-                Ok(v as i64)
-            } else {
-                Err(E::invalid_type(serde::de::Unexpected::Float(v), &self))
+            match crate::integer::from_f64(v) {
+                IntegerValue::Fits(v) => Ok(v),
+                IntegerValue::OutOfRange => Err(E::custom(crate::integer::out_of_range(v))),
+                IntegerValue::NotIntegral => Err(E::invalid_type(serde::de::Unexpected::Float(v), &self)),
             }
         }
     }

@@ -32,9 +32,31 @@ pub struct DateTimeError {
     reason: &'static str,
 }
 
+impl DateTimeError {
+    /// Why the text is not a date-time, without the text (`"expected a time `HH:MM:SS`"`).
+    pub fn reason(&self) -> &'static str {
+        self.reason
+    }
+}
+
 impl DateTime {
-    /// Parses an RFC 3339 date-time: `YYYY-MM-DDTHH:MM:SS`, optional fraction, then `Z` or
-    /// an offset `±HH:MM`.
+    /// Parses an RFC 3339 date-time: `YYYY-MM-DDTHH:MM:SS`, optional fraction of at most 9
+    /// digits, then `Z` or an offset `±HH:MM`, naming an instant no later than
+    /// [`DateTime::LATEST`].
+    ///
+    /// This is the one definition of a date-time in the project: the validator's
+    /// `format: date-time`, the typed parse, the envelope rules, the client and the emulator all
+    /// use it, so none accepts what another refuses.
+    ///
+    /// ```
+    /// use proactive_schemas::DateTime;
+    ///
+    /// assert!(DateTime::parse("2026-11-20T10:00:00.123456789Z").is_ok());
+    /// let e = DateTime::parse("2026-11-20T10:00:00.1234567891Z").unwrap_err();
+    /// assert_eq!(e.reason(), "at most 9 fractional digits (nanoseconds)");
+    /// let e = DateTime::parse("9999-12-31T23:59:59Z").unwrap_err();
+    /// assert!(e.reason().starts_with("after the latest instant supported"));
+    /// ```
     pub fn parse(text: &str) -> Result<Self, DateTimeError> {
         let err = |reason| DateTimeError {
             text: text.to_owned(),
@@ -42,7 +64,14 @@ impl DateTime {
         };
         check_syntax(text).map_err(err)?;
         // jiff accepts a superset of RFC 3339; the syntax check above keeps it to RFC 3339.
-        let instant = jiff::Timestamp::from_str(text).map_err(|_| err("no such date or time"))?;
+        let instant = jiff::Timestamp::from_str(text).map_err(|_| {
+            // A real calendar date and time that jiff cannot place on its time line lies past
+            // the end of its range (its timestamps end a little before year 10000).
+            match text.get(..19).map(jiff::civil::DateTime::from_str) {
+                Some(Ok(_)) => err("after the latest instant supported, 9999-12-30T22:00:00.999999999Z"),
+                _ => err("no such date or time"),
+            }
+        })?;
         Ok(DateTime {
             text: text.into(),
             instant,
@@ -63,6 +92,9 @@ impl DateTime {
         let now = jiff::Timestamp::now();
         Self::from_timestamp(jiff::Timestamp::from_second(now.as_second()).unwrap_or(now))
     }
+
+    /// The latest instant a `DateTime` can name (jiff's `Timestamp::MAX`).
+    pub const LATEST: jiff::Timestamp = jiff::Timestamp::MAX;
 
     /// The instant.
     pub fn timestamp(&self) -> jiff::Timestamp {
@@ -107,6 +139,9 @@ fn check_syntax(s: &str) -> Result<(), &'static str> {
         }
         if i == start {
             return Err("expected digits after `.`");
+        }
+        if i - start > 9 {
+            return Err("at most 9 fractional digits (nanoseconds)");
         }
     }
     match b.get(i) {

@@ -34,6 +34,7 @@ mod datetime;
 mod derive;
 mod envelope;
 mod errors;
+mod integer;
 mod locale;
 mod localizable;
 mod meta;
@@ -60,7 +61,7 @@ pub use meta::{AttributeKind, AttributeMeta, EventMeta, EventPayload, GeneratedE
 pub use preview::{preview, PreviewError};
 pub use redact::redact_url;
 pub use skill::{SkillEventError, SubscriptionChanged, SUBSCRIPTION_CHANGED};
-pub use validate::{validate, Diagnostic, Report, Severity, Validator};
+pub use validate::{validate, validate_for_sending, validator, Diagnostic, Report, Severity, Validator};
 
 /// The event types generated from `schemas/`: one module per event.
 #[allow(clippy::all)]

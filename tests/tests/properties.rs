@@ -185,6 +185,9 @@ enum Mutation {
     Remove(usize),
     AddUnknown(usize, String),
     Replace(usize, Value),
+    /// Replaces a value of the same kind (a date-time by a string, a number by a number), so that
+    /// edge values land where they matter.
+    ReplaceLike(usize, Value),
 }
 
 fn mutation() -> impl Strategy<Value = Mutation> {
@@ -287,6 +290,19 @@ fn apply(payload: &mut Value, m: &Mutation) {
             let path = all[i % all.len()].clone();
             *at_mut(payload, &path) = v.clone();
         }
+        Mutation::ReplaceLike(i, v) => {
+            let like: Vec<Vec<Value>> = all
+                .into_iter()
+                .filter(|p| match (at_mut(&mut payload.clone(), p), v) {
+                    (Value::String(s), Value::String(_)) => proactive_schemas::DateTime::parse(s).is_ok(),
+                    (Value::Number(_), Value::Number(_)) => true,
+                    _ => false,
+                })
+                .collect();
+            if let Some(path) = like.get(i % like.len().max(1)) {
+                *at_mut(payload, path) = v.clone();
+            }
+        }
     }
 }
 
@@ -326,6 +342,69 @@ proptest! {
             let again = event.payload_value();
             prop_assert!(schema_validator(meta).is_valid(&again));
             prop_assert_eq!(Event::from_parts(meta.name, again).ok(), Some(event));
+        }
+    }
+}
+
+/// Values at the edges of what a date-time or an integer is: where the validator's checks and the
+/// typed parse once disagreed (issue: "one truth for every value").
+fn edge_value() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(json!("2026-11-20T10:00:00.123456789Z")),
+        Just(json!("2026-11-20T10:00:00.1234567891Z")),
+        Just(json!("2026-11-20T10:00:00.000000000000Z")),
+        Just(json!("9999-12-31T23:59:59Z")),
+        Just(json!("9999-12-30T22:00:00Z")),
+        Just(json!("0000-01-01T00:00:00Z")),
+        Just(json!("0000-01-01T00:00:00+23:59")),
+        Just(json!("2026-11-20T10:00:00-23:59")),
+        Just(json!("2016-12-31T23:59:60Z")),
+        Just(json!("2026-02-30T10:00:00Z")),
+        Just(json!("2026-11-20t10:00:00z")),
+        Just(json!(1e300)),
+        Just(json!(-1e300)),
+        Just(json!(9_223_372_036_854_775_807i64)),
+        Just(json!(9_223_372_036_854_775_808u64)),
+        Just(json!(i64::MIN)),
+        Just(serde_json::from_str::<Value>("-9223372036854777856").unwrap()),
+        Just(json!(9.223_372_036_854_776e18)),
+        Just(json!(9_007_199_254_740_993u64)),
+        Just(json!(-0.0)),
+        Just(json!(100.0)),
+        Just(json!(2.5)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 512, failure_persistence: None, ..Config::default() })]
+
+    /// Whole request bodies, mutated anywhere (envelope included) with ordinary and edge values,
+    /// judged by the project's validator and by the typed parse: a body the validator accepts
+    /// parses typed, and the typed value serializes to a body the validator accepts again; a body
+    /// the typed parse refuses, the validator refuses too.
+    #[test]
+    fn validator_and_typed_parse_agree_on_mutated_requests(
+        body in request(),
+        mutations in prop::collection::vec(prop_oneof![
+            mutation(),
+            (any::<usize>(), edge_value()).prop_map(|(i, v)| Mutation::ReplaceLike(i, v)),
+        ], 1..=3),
+    ) {
+        let mut mutated = body;
+        for m in &mutations {
+            apply(&mut mutated, m);
+        }
+        let report = proactive_schemas::validate(&mutated);
+        let typed = serde_json::from_value::<Request>(mutated.clone());
+        match &typed {
+            Ok(request) => {
+                if report.is_valid() {
+                    let again = serde_json::to_value(request).unwrap();
+                    let second = proactive_schemas::validate(&again);
+                    prop_assert!(second.is_valid(), "{mutated}\nre-serialized: {again}\n{second}");
+                }
+            }
+            Err(e) => prop_assert!(!report.is_valid(), "typed parse refuses ({e}) what the validator accepts: {mutated}"),
         }
     }
 }
