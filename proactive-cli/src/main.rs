@@ -152,7 +152,7 @@ fn validate(paths: &[PathBuf], ndjson: bool, quiet: bool) -> io::Result<ExitCode
         if ndjson {
             check_ndjson(&mut out, &name, &bytes, quiet, &mut tally)?;
         } else {
-            check_one(&mut out, &name, &bytes, quiet, &mut tally)?;
+            check_one(&mut out, &Location::file(&name), &bytes, quiet, &mut tally)?;
         }
     }
     out.flush()?;
@@ -197,8 +197,7 @@ fn check_ndjson(out: &mut impl Write, name: &str, bytes: &[u8], quiet: bool, tal
                     let mut buf = Vec::new();
                     let mut t = Tally::default();
                     for (i, line) in part {
-                        let location = format!("{name}:{}", i + 1);
-                        check_one(&mut buf, &location, line, quiet, &mut t)?;
+                        check_one(&mut buf, &Location::line(name, i + 1), line, quiet, &mut t)?;
                     }
                     Ok((buf, t))
                 })
@@ -219,29 +218,92 @@ fn check_ndjson(out: &mut impl Write, name: &str, bytes: &[u8], quiet: bool, tal
     Ok(())
 }
 
-fn check_one(out: &mut impl Write, location: &str, bytes: &[u8], quiet: bool, tally: &mut Tally) -> io::Result<()> {
+/// Where a request came from: a file, or one line of an NDJSON file.
+struct Location<'a> {
+    name: &'a str,
+    line: Option<usize>,
+}
+
+impl<'a> Location<'a> {
+    fn file(name: &'a str) -> Self {
+        Location { name, line: None }
+    }
+
+    fn line(name: &'a str, line: usize) -> Self {
+        Location { name, line: Some(line) }
+    }
+
+    /// `file` or `file:LINE`, before a diagnostic.
+    fn prefix(&self) -> String {
+        match self.line {
+            Some(line) => format!("{}:{line}", self.name),
+            None => self.name.to_owned(),
+        }
+    }
+
+    /// `file:LINE:COLUMN` of a JSON syntax error (one line of an NDJSON file is one JSON text).
+    fn of_json_error(&self, e: &serde_json::Error) -> String {
+        format!("{}:{}:{}", self.name, self.line.unwrap_or(e.line()), e.column())
+    }
+}
+
+/// A JSON syntax error in words: what was expected where, without serde's own position suffix.
+pub(crate) fn json_error_words(e: &serde_json::Error) -> String {
+    let message = e.to_string();
+    let message = message.rfind(" at line ").map_or(message.as_str(), |i| &message[..i]);
+    let words = match message {
+        "expected ident" => "expected `true`, `false` or `null`",
+        "expected value" => "expected a value: a string, a number, an object, an array, `true`, `false` or `null`",
+        "trailing comma" => "a comma before a closing bracket",
+        "trailing characters" => "more text after the end of the JSON value",
+        "key must be a string" => "expected an object key in double quotes",
+        "invalid number" => "not a valid JSON number",
+        "EOF while parsing a value"
+        | "EOF while parsing a string"
+        | "EOF while parsing an object"
+        | "EOF while parsing a list" => "the text ends before the JSON value is complete",
+        other => other,
+    };
+    format!("invalid JSON: {words}")
+}
+
+fn check_one(
+    out: &mut impl Write,
+    location: &Location,
+    bytes: &[u8],
+    quiet: bool,
+    tally: &mut Tally,
+) -> io::Result<()> {
     tally.checked += 1;
     let value: serde_json::Value = match serde_json::from_slice(bytes) {
         Ok(v) => v,
         Err(e) => {
             tally.invalid += 1;
-            let message = e.to_string();
-            let message = message.rfind(" at line ").map_or(message.as_str(), |i| &message[..i]);
-            writeln!(
-                out,
-                "{location}:{}:{}: error: invalid JSON: {message}",
-                e.line(),
-                e.column()
-            )?;
+            writeln!(out, "{}: error: {}", location.of_json_error(&e), json_error_words(&e))?;
             return Ok(());
         }
     };
     let report = proactive_schemas::validate(&value);
+    let prefix = location.prefix();
     if !report.is_valid() {
         tally.invalid += 1;
     }
     tally.warnings += report.warning_count() as u64;
-    print_report(out, location, &report, quiet)
+    print_report(out, &prefix, &report, quiet)?;
+    // Valid, but `send` (and Amazon) would refuse it now: say so, as a warning.
+    if report.is_valid()
+        && proactive_schemas::validate::expiry_passed(&value, proactive_schemas::jiff::Timestamp::now())
+    {
+        tally.warnings += 1;
+        if !quiet {
+            writeln!(
+                out,
+                "{prefix}: warning: /expiryTime: {}; `proactive send` refuses it (`send --restamp` moves the window to now)",
+                proactive_schemas::validate::EXPIRY_PASSED
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// One line per diagnostic the report keeps (errors, then warnings unless `quiet`), and after
@@ -268,7 +330,7 @@ fn preview(path: &Path, locale: Option<&str>) -> io::Result<ExitCode> {
     let value: serde_json::Value = match serde_json::from_slice(&bytes) {
         Ok(v) => v,
         Err(e) => {
-            eprintln!("{name}:{}:{}: error: invalid JSON", e.line(), e.column());
+            eprintln!("{name}:{}:{}: error: {}", e.line(), e.column(), json_error_words(&e));
             return Ok(ExitCode::from(1));
         }
     };

@@ -56,7 +56,19 @@ fn validate_examples_exits_0() {
         stdout(&out),
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(stdout(&out), "");
+    // Valid, and long expired (the examples are dated 2026-11-20): each gets the one warning
+    // that `send` would refuse it.
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), files.len(), "{text}");
+    for line in text.lines() {
+        assert!(
+            line.ends_with(
+                "warning: /expiryTime: the expiry time has already passed; `proactive send` refuses it \
+                 (`send --restamp` moves the window to now)"
+            ),
+            "{line}"
+        );
+    }
 }
 
 #[test]
@@ -68,10 +80,14 @@ fn ndjson_reports_line_and_pointer_and_exits_1() {
     let out = with_stdin(&["validate", "--ndjson", "-"], &input);
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
-    let lines: Vec<&str> = text.lines().collect();
+    let lines: Vec<&str> = text.lines().filter(|l| l.contains(": error: ")).collect();
     assert_eq!(lines.len(), 2, "{text}");
     assert!(lines[0].starts_with("<stdin>:3: error: /referenceId: "), "{text}");
-    assert!(lines[1].starts_with("<stdin>:4:1:14: error: invalid JSON: "), "{text}");
+    // FILE:LINE:COLUMN, and the reason in words.
+    assert_eq!(
+        lines[1], "<stdin>:4:14: error: invalid JSON: the text ends before the JSON value is complete",
+        "{text}"
+    );
     let summary = String::from_utf8_lossy(&out.stderr);
     assert!(
         summary.contains("3 request(s) checked: 1 valid, 2 invalid"),
@@ -89,7 +105,7 @@ fn malformed_json_file_gives_line_and_column() {
     std::fs::remove_dir_all(&dir).ok();
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stdout(&out).contains("broken.json:3:3: error: invalid JSON: key must be a string"),
+        stdout(&out).contains("broken.json:3:3: error: invalid JSON: expected an object key in double quotes"),
         "{}",
         stdout(&out)
     );
@@ -111,7 +127,7 @@ fn preview_prints_each_locale_or_the_chosen_one() {
     assert_eq!(
         stdout(&out),
         "en-US: There is a tornado alert for your area. Provided by Example Weather Corp.\n\
-         de-DE: There is a tornado alert for your area. Provided by Beispiel Wetterdienst.\n"
+         de-DE: [English template] There is a tornado alert for your area. Provided by Beispiel Wetterdienst.\n"
     );
     let out = proactive(&[
         "preview",
@@ -121,7 +137,7 @@ fn preview_prints_each_locale_or_the_chosen_one() {
     ]);
     assert_eq!(
         stdout(&out),
-        "There is a tornado alert for your area. Provided by Beispiel Wetterdienst.\n"
+        "[English template] There is a tornado alert for your area. Provided by Beispiel Wetterdienst.\n"
     );
     let out = proactive(&[
         "preview",

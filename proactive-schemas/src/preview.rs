@@ -35,7 +35,18 @@ pub enum PreviewError {
     },
 }
 
+/// The label a preview in a non-English locale starts with.
+pub const ENGLISH_TEMPLATE: &str = "[English template]";
+
 /// The spoken text of a request body in `locale`.
+///
+/// Amazon publishes its sentences in English only, so the text is always the event's English
+/// template, filled with the values for `locale` (its localized attributes). For a locale that is
+/// not English the text starts with [`ENGLISH_TEMPLATE`], so that it is never taken for what
+/// Alexa would say in that language.
+///
+/// In templates, `word(s)` agrees with the closest integer before it: "1 new message",
+/// "3 new messages".
 ///
 /// ```
 /// let body: serde_json::Value = serde_json::from_str(include_str!(
@@ -78,7 +89,12 @@ pub(crate) fn preview_with(
     };
     for template in meta.utterances {
         if cx.applies(template) {
-            return cx.render(template);
+            let text = cx.render(template)?;
+            return Ok(if is_english(locale) {
+                text
+            } else {
+                format!("{ENGLISH_TEMPLATE} {text}")
+            });
         }
     }
     Err(PreviewError::NoTemplate { event: meta.name })
@@ -90,6 +106,15 @@ struct Cx<'a> {
     entry: Option<&'a Value>,
     entries: &'a [Value],
     locale: &'a str,
+}
+
+fn is_english(locale: &str) -> bool {
+    locale.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("en-"))
+}
+
+/// Literal template text with `(s)` made singular after a count of exactly 1.
+fn agree(text: &str, count: Option<i64>) -> String {
+    text.replace("(s)", if count == Some(1) { "" } else { "s" })
 }
 
 fn at<'v>(payload: &'v Value, path: &str) -> Option<&'v Value> {
@@ -107,17 +132,25 @@ impl Cx<'_> {
     fn render(&self, t: &UtteranceMeta) -> Result<String, PreviewError> {
         let mut out = String::new();
         let mut rest = t.text;
+        // The last integer spoken, for `word(s)`.
+        let mut count = None;
         while let Some(start) = rest.find('{') {
             let Some(len) = rest[start..].find('}') else { break };
-            out.push_str(&rest[..start]);
+            out.push_str(&agree(&rest[..start], count));
             let inner = &rest[start + 1..start + len];
             let path = inner.strip_suffix('?').unwrap_or(inner);
             if let Some(v) = at(self.payload, path) {
+                if let Some(n) = v
+                    .as_i64()
+                    .or_else(|| v.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
+                {
+                    count = Some(n);
+                }
                 out.push_str(&self.spoken(path, v)?);
             }
             rest = &rest[start + len + 1..];
         }
-        out.push_str(rest);
+        out.push_str(&agree(rest, count));
         // Absent optional placeholders leave doubled or dangling spaces behind.
         let mut text = out.split_whitespace().collect::<Vec<_>>().join(" ");
         for p in [" .", " ,", " !", " ?"] {
@@ -210,6 +243,20 @@ fn join_words(words: &[String]) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn plurals_agree_with_the_count_before_them() {
+        assert_eq!(super::agree(" new message(s)", Some(1)), " new message");
+        assert_eq!(super::agree(" new message(s)", Some(3)), " new messages");
+        assert_eq!(super::agree(" new message(s)", Some(0)), " new messages");
+        assert_eq!(super::agree(" message(s)", None), " messages");
+    }
+
+    #[test]
+    fn only_english_locales_are_english() {
+        assert!(super::is_english("en-GB") && super::is_english("EN-us"));
+        assert!(!super::is_english("de-DE") && !super::is_english("es-US") && !super::is_english("en"));
+    }
+
     #[test]
     fn date_times_are_spoken_as_written() {
         assert_eq!(

@@ -387,6 +387,20 @@ pub fn validate(request: &Value) -> Report {
     validator().validate(request)
 }
 
+/// The message of the send-time rule (spec §4): the expiry must lie in the future.
+pub const EXPIRY_PASSED: &str = "the expiry time has already passed";
+
+/// Whether a request's `expiryTime` is at or before `now`: the rule behind
+/// [`Validator::validate_for_sending`]. `false` when there is no readable expiry (the validator
+/// reports that itself).
+pub fn expiry_passed(request: &Value, now: jiff::Timestamp) -> bool {
+    request
+        .get("expiryTime")
+        .and_then(Value::as_str)
+        .and_then(|s| DateTime::parse(s).ok())
+        .is_some_and(|e| e.timestamp() <= now)
+}
+
 /// [`Validator::validate_for_sending`] with the built-in catalogue.
 pub fn validate_for_sending(request: &Value, now: jiff::Timestamp) -> Report {
     validator().validate_for_sending(request, now)
@@ -439,13 +453,8 @@ impl Validator {
     pub fn validate_for_sending(&self, request: &Value, now: jiff::Timestamp) -> Report {
         let mut found = Found::new();
         self.check(request, &mut found);
-        let expiry = request
-            .get("expiryTime")
-            .and_then(Value::as_str)
-            .and_then(|s| DateTime::parse(s).ok());
-        // An expiry that does not parse is an error already (the schema's `date-time`).
-        if expiry.is_some_and(|e| e.timestamp() <= now) {
-            found.error("/expiryTime", || "the expiry time has already passed".to_owned());
+        if expiry_passed(request, now) {
+            found.error("/expiryTime", || EXPIRY_PASSED.to_owned());
         }
         found.into_report()
     }
@@ -523,20 +532,26 @@ fn schema_errors(compiled: &Compiled, instance: &Value, prefix: &str, found: &mu
     if validator.is_valid(instance) {
         return;
     }
-    for error in validator.iter_errors(instance) {
+    let errors: Vec<_> = validator.iter_errors(instance).collect();
+    // A misspelt property is one mistake: its "unknown property" error suggests the right name,
+    // and the right name's "missing required property" error would say the same thing again.
+    let mut misspelt: std::collections::HashSet<(String, String)> = std::collections::HashSet::new();
+    for error in &errors {
+        if let ValidationErrorKind::AdditionalProperties { unexpected } = error.kind() {
+            let known = known_properties(compiled, error.schema_path().as_str());
+            for name in unexpected {
+                if let Some(right) = suggestion(name, known.iter().copied()) {
+                    misspelt.insert((error.instance_path().as_str().to_owned(), right));
+                }
+            }
+        }
+    }
+    for error in errors {
         let at = format!("{prefix}{}", error.instance_path().as_str());
         let value = error.instance();
         match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
-                // The schema object holding `additionalProperties` lists the known names.
-                let schema_path = error.schema_path().as_str();
-                let parent = schema_path.strip_suffix("/additionalProperties").unwrap_or(schema_path);
-                let known: Vec<&str> = compiled
-                    .schema
-                    .pointer(&format!("{parent}/properties"))
-                    .and_then(Value::as_object)
-                    .map(|m| m.keys().map(String::as_str).collect())
-                    .unwrap_or_default();
+                let known = known_properties(compiled, error.schema_path().as_str());
                 for name in unexpected {
                     let mut pointer = at.clone();
                     push_token(&mut pointer, name);
@@ -549,6 +564,9 @@ fn schema_errors(compiled: &Compiled, instance: &Value, prefix: &str, found: &mu
             }
             ValidationErrorKind::Required { property } => {
                 let name = property.as_str().unwrap_or_default();
+                if misspelt.contains(&(error.instance_path().as_str().to_owned(), name.to_owned())) {
+                    continue; // said by the misspelling's suggestion
+                }
                 let mut pointer = at;
                 push_token(&mut pointer, name);
                 found.error(pointer, || format!("missing required property `{}`", shown(name)));
@@ -616,6 +634,17 @@ fn schema_errors(compiled: &Compiled, instance: &Value, prefix: &str, found: &mu
             _ => found.error(at, || shown(&error)),
         }
     }
+}
+
+/// The property names the schema object holding an `additionalProperties` keyword knows.
+fn known_properties<'s>(compiled: &'s Compiled, schema_path: &str) -> Vec<&'s str> {
+    let parent = schema_path.strip_suffix("/additionalProperties").unwrap_or(schema_path);
+    compiled
+        .schema
+        .pointer(&format!("{parent}/properties"))
+        .and_then(Value::as_object)
+        .map(|m| m.keys().map(String::as_str).collect())
+        .unwrap_or_default()
 }
 
 fn article(type_name: &str) -> String {

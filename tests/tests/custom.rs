@@ -63,7 +63,7 @@ fn a_validator_for_the_custom_catalogue_checks_and_previews() {
     let on_time = request(parcel(State::OnTime));
     assert_eq!(
         validator.preview(&on_time, "en-US").unwrap(),
-        "2 parcel(s) from Example Post contain books and toys."
+        "2 parcels from Example Post contain books and toys."
     );
 
     let mut bad = body.clone();
