@@ -60,9 +60,19 @@ struct Args {
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt().with_writer(std::io::stderr).init();
-    let args = Args::parse();
+    match run(Args::parse()).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // A sentence, not a Debug dump.
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
 
     let mut client = Client::builder(Credentials::from_env()?);
     let mut verifier = Verifier::builder(&args.skill_id);
@@ -90,9 +100,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         client = client.allow_api_host(url);
     }
     let stage = if args.live { Stage::Live } else { Stage::Development };
-    let ledger = Arc::new(Ledger::new(SqliteStore::open(&args.db)?));
+    let ledger = Arc::new(Ledger::new(
+        SqliteStore::open(&args.db).map_err(|e| format!("cannot open the ledger {}: {e}", args.db.display()))?,
+    ));
     let app = proactive_skill::handler::service(ledger, verifier.build(), client.build()?, stage);
-    let listener = tokio::net::TcpListener::bind((args.bind, args.port)).await?;
+    let listener = tokio::net::TcpListener::bind((args.bind, args.port))
+        .await
+        .map_err(|e| format!("cannot listen on {}:{}: {e}", args.bind, args.port))?;
     println!("http://{}", listener.local_addr()?);
     proactive_http::serve(listener, app, proactive_http::Limits::default()).await?;
     Ok(())
