@@ -61,16 +61,17 @@ enum Command {
     },
     /// Validate and send requests. Credentials come from ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET.
     ///
-    /// Exit status: 0 when every request was accepted, 1 when any was not, 2 on usage or I/O errors.
+    /// Exit status: 0 when every request was accepted, 1 when any was invalid, rejected or failed, 3 when
+    /// none was but some outcomes are unknown (safe to resend), 2 on usage or I/O errors.
     Send(net::SendArgs),
     /// Run a local emulator of Amazon's token and Proactive Events endpoints until interrupted.
     Emulator(net::EmulatorArgs),
     /// The whole flow in one process against an embedded emulator: token, validation, sending the
     /// examples, and what Alexa would say to the subscribed users.
     Demo {
-        /// Directory of example request bodies.
-        #[arg(long, default_value = "examples")]
-        examples: PathBuf,
+        /// Directory of example request bodies (`*.json`) to send; default: the examples built in.
+        #[arg(long, value_name = "DIR")]
+        examples: Option<PathBuf>,
     },
 }
 
@@ -95,7 +96,7 @@ fn main() -> ExitCode {
         }
         Command::Send(args) => net::send(args),
         Command::Emulator(args) => net::emulator(args),
-        Command::Demo { examples } => net::demo(&examples),
+        Command::Demo { examples } => net::demo(examples.as_deref()),
     };
     match result {
         Ok(code) => code,

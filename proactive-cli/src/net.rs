@@ -6,13 +6,21 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Args;
-use proactive_client::{Client, Credentials, Error, Region, Stage, Summary};
+use proactive_client::{Client, Credentials, Error, Region, Retry, Stage, Summary};
 use proactive_emulator::{Config, Emulator, Faults};
 use serde_json::Value;
 
 use crate::{display_name, print_report, read_input};
 
+/// Exit status of `send` when no request was rejected but some outcomes are unknown.
+const EXIT_UNKNOWN: u8 = 3;
+
 #[derive(Args)]
+#[command(
+    after_help = "Exit status: 0 when every request was accepted; 1 when any was invalid, rejected or \
+failed; 3 when none of those but some outcomes are unknown (an answer was lost after sending: the request \
+may have been accepted, and resending it is safe, a repeat is answered 409); 2 on usage or I/O errors."
+)]
 pub(crate) struct SendArgs {
     /// `development` (the default) or `live`.
     #[arg(long, default_value = "development", value_parser = clap::value_parser!(String))]
@@ -29,9 +37,23 @@ pub(crate) struct SendArgs {
     /// Requests in flight at once.
     #[arg(long, default_value_t = 8)]
     concurrency: usize,
+    /// Seconds one request may take, from its first attempt to its last answer; throttling (429)
+    /// is waited out until then.
+    #[arg(long, value_name = "SECS", default_value_t = Retry::default().deadline.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..))]
+    deadline: u64,
+    /// Most attempts per request that end in a server error (5xx) or a network failure;
+    /// throttled attempts (429) do not count.
+    #[arg(long, value_name = "N", default_value_t = Retry::default().max_attempts,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    max_attempts: u32,
     /// Each file holds one request per line (newline-delimited JSON).
     #[arg(long)]
     ndjson: bool,
+    /// Move each request's `timestamp` to now and its `expiryTime` with it, keeping the window
+    /// between them (and the reference id): for example bodies written in the past.
+    #[arg(long)]
+    restamp: bool,
     /// Files of request bodies; `-` reads standard input.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
@@ -42,10 +64,11 @@ pub(crate) struct EmulatorArgs {
     /// Port on 127.0.0.1 (0 picks a free one).
     #[arg(long, default_value_t = 0)]
     port: u16,
-    /// The client id it issues tokens to.
+    /// The client id it issues tokens to (set ALEXA_CLIENT_ID to it when sending).
     #[arg(long, default_value = "amzn1.application-oa2-client.emulator")]
     client_id: String,
-    /// The client secret it accepts (the emulator's own, not a real one).
+    /// The client secret it accepts (the emulator's own, not a real one; set ALEXA_CLIENT_SECRET
+    /// to it when sending).
     #[arg(long, default_value = "emulator-secret")]
     client_secret: String,
     /// Token lifetime in seconds.
@@ -58,10 +81,10 @@ pub(crate) struct EmulatorArgs {
     #[arg(long, default_value_t = 1)]
     retry_after: u64,
     /// Share (0-1) of event requests answered with 500.
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.0, value_parser = share)]
     error_rate: f64,
     /// Share (0-1) of event requests whose connection is dropped.
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.0, value_parser = share)]
     drop_rate: f64,
     /// Milliseconds added to every event request.
     #[arg(long, default_value_t = 0)]
@@ -69,6 +92,9 @@ pub(crate) struct EmulatorArgs {
     /// Seed of the fault dice (0: random).
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// Answer the first N token requests with 503.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    token_failures: u32,
     /// Where a running skill receives its requests: simulated subscription changes
     /// (`POST /emulator/users/{user}/subscriptions`) are delivered there, signed as Alexa signs them.
     #[arg(long, value_name = "URL")]
@@ -80,6 +106,14 @@ pub(crate) struct EmulatorArgs {
     /// that should trust the emulator in local tests.
     #[arg(long, value_name = "FILE")]
     root_ca_out: Option<PathBuf>,
+}
+
+/// A share from 0 to 1.
+fn share(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(format!("`{text}` is not a share from 0 to 1 (e.g. 0.2)")),
+    }
 }
 
 fn runtime() -> io::Result<tokio::runtime::Runtime> {
@@ -98,22 +132,27 @@ fn read_items(paths: &[PathBuf], ndjson: bool) -> Result<(Vec<Item>, Vec<String>
     for path in paths {
         let name = display_name(path);
         let bytes = read_input(path)?;
-        let mut one = |location: String, bytes: &[u8]| match serde_json::from_slice::<Value>(bytes) {
-            Ok(body) => items.push(Item { location, body }),
-            Err(e) => broken.push(format!(
-                "{location}:{}:{}: error: invalid JSON: {e}",
-                e.line(),
-                e.column()
-            )),
+        // `line`: the NDJSON line the text is, whose syntax errors are at LINE:COLUMN.
+        let mut one = |line: Option<usize>, bytes: &[u8]| {
+            let location = line.map_or_else(|| name.clone(), |l| format!("{name}:{l}"));
+            match serde_json::from_slice::<Value>(bytes) {
+                Ok(body) => items.push(Item { location, body }),
+                Err(e) => broken.push(format!(
+                    "{name}:{}:{}: error: {}",
+                    line.unwrap_or(e.line()),
+                    e.column(),
+                    crate::json_error_words(&e)
+                )),
+            }
         };
         if ndjson {
             for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
                 if !line.iter().all(u8::is_ascii_whitespace) {
-                    one(format!("{name}:{}", i + 1), line);
+                    one(Some(i + 1), line);
                 }
             }
         } else {
-            one(name, &bytes);
+            one(None, &bytes);
         }
     }
     Ok((items, broken))
@@ -136,7 +175,11 @@ pub(crate) fn send(args: SendArgs) -> io::Result<ExitCode> {
         Ok(c) => c,
         Err(e) => return usage(e.to_string()),
     };
-    let mut builder = Client::builder(credentials);
+    let mut builder = Client::builder(credentials).retry(Retry {
+        deadline: Duration::from_secs(args.deadline),
+        max_attempts: args.max_attempts,
+        ..Retry::default()
+    });
     if let Some(url) = args.api_endpoint {
         builder = builder.api_endpoint(url);
     }
@@ -147,7 +190,13 @@ pub(crate) fn send(args: SendArgs) -> io::Result<ExitCode> {
         Ok(c) => c,
         Err(e) => return usage(e.to_string()),
     };
-    let (items, broken) = read_items(&args.paths, args.ndjson)?;
+    let (mut items, broken) = read_items(&args.paths, args.ndjson)?;
+    if args.restamp {
+        let now = proactive_schemas::DateTime::now();
+        for item in &mut items {
+            restamp_window(&mut item.body, &now);
+        }
+    }
     for line in &broken {
         println!("{line}");
     }
@@ -161,10 +210,7 @@ pub(crate) fn send(args: SendArgs) -> io::Result<ExitCode> {
         let mut done = 0;
         while let Some((i, result)) = rx.recv().await {
             done += 1;
-            match result {
-                Ok(_) => summary.accepted.push(i),
-                Err(e) => summary.failed.push((i, e)),
-            }
+            summary.record(i, result);
             if progress {
                 let width = 30;
                 let filled = done * width / total;
@@ -178,7 +224,7 @@ pub(crate) fn send(args: SendArgs) -> io::Result<ExitCode> {
         if progress {
             eprintln!();
         }
-        summary.failed.sort_by_key(|(i, _)| *i);
+        summary.sort();
         summary
     });
     let mut out = io::stdout().lock();
@@ -189,18 +235,29 @@ pub(crate) fn send(args: SendArgs) -> io::Result<ExitCode> {
             other => writeln!(out, "{location}: error: {other}")?,
         }
     }
+    for (i, error) in &summary.unknown {
+        writeln!(out, "{}: warning: {error}", items[*i].location)?;
+    }
     let not_sent = summary.failed.len() + broken.len();
+    let unknown = summary.unknown.len();
     eprintln!(
-        "{} request(s): {} accepted, {} not accepted{}",
+        "{} request(s): {} accepted, {} not accepted{}{}",
         total + broken.len(),
         summary.accepted.len(),
         not_sent,
-        if not_sent > 0 { " (listed above)" } else { "" }
+        if not_sent + unknown > 0 { " (listed above)" } else { "" },
+        if unknown > 0 {
+            format!(", {unknown} outcome unknown (safe to resend)")
+        } else {
+            String::new()
+        }
     );
-    Ok(if not_sent == 0 {
-        ExitCode::SUCCESS
-    } else {
+    Ok(if not_sent > 0 {
         ExitCode::from(1)
+    } else if unknown > 0 {
+        ExitCode::from(EXIT_UNKNOWN)
+    } else {
+        ExitCode::SUCCESS
     })
 }
 
@@ -217,6 +274,7 @@ pub(crate) fn emulator(args: EmulatorArgs) -> io::Result<ExitCode> {
             drop_rate: args.drop_rate,
             latency: Duration::from_millis(args.latency_ms),
             seed: args.seed,
+            token_failures: args.token_failures,
         },
         skill_endpoint: args.skill_endpoint,
         skill_id: args.skill_id,
@@ -249,6 +307,20 @@ pub(crate) fn emulator(args: EmulatorArgs) -> io::Result<ExitCode> {
 }
 
 /// Gives an example body a current timestamp, expiry and a fresh reference id, so it can be sent.
+/// Moves `timestamp` to `now` and `expiryTime` by the same amount. A body whose two times do not
+/// both parse is left alone (the validator says why).
+fn restamp_window(body: &mut Value, now: &proactive_schemas::DateTime) {
+    let time = |key: &str| body.get(key)?.as_str()?.parse::<proactive_schemas::DateTime>().ok();
+    let (Some(timestamp), Some(expiry)) = (time("timestamp"), time("expiryTime")) else {
+        return;
+    };
+    let window = expiry.timestamp().duration_since(timestamp.timestamp());
+    if let Some(expiry) = now.checked_add(window) {
+        body["timestamp"] = now.as_str().into();
+        body["expiryTime"] = expiry.as_str().into();
+    }
+}
+
 fn restamp(body: &mut Value) {
     let now = proactive_schemas::DateTime::now();
     let expiry = now
@@ -259,27 +331,79 @@ fn restamp(body: &mut Value) {
     body["referenceId"] = proactive_schemas::ReferenceId::generate().as_str().into();
 }
 
-#[derive(proactive_schemas::Event)]
-#[proactive(event = "AMAZON.WeatherAlert.Activated", locales("en-US", "de-DE"))]
-struct StormWarning {
-    #[proactive(path = "weatherAlert.source", localized, key = "source")]
-    issuer: proactive_schemas::Localized<String>,
-    #[proactive(path = "weatherAlert.alertType")]
-    kind: proactive_schemas::events::weather_alert_activated::AlertType,
-}
+// The demo's own struct: compiled here, and shown as written in step 2.
+include!("storm_warning.rs");
+const STORM_WARNING_SOURCE: &str = include_str!("storm_warning.rs");
 
-pub(crate) fn demo(examples: &Path) -> io::Result<ExitCode> {
-    let dir = if examples.is_dir() {
-        examples.to_path_buf()
-    } else {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples")
+/// The example request bodies built into the binary (one per event), for `demo` without
+/// `--examples`.
+const BUILT_IN_EXAMPLES: [(&str, &str); 8] = [
+    (
+        "AMAZON.MediaContent.Available.json",
+        include_str!("../requests/AMAZON.MediaContent.Available.json"),
+    ),
+    (
+        "AMAZON.MessageAlert.Activated.json",
+        include_str!("../requests/AMAZON.MessageAlert.Activated.json"),
+    ),
+    (
+        "AMAZON.Occasion.Updated.json",
+        include_str!("../requests/AMAZON.Occasion.Updated.json"),
+    ),
+    (
+        "AMAZON.OrderStatus.Updated.json",
+        include_str!("../requests/AMAZON.OrderStatus.Updated.json"),
+    ),
+    (
+        "AMAZON.SocialGameInvite.Available.json",
+        include_str!("../requests/AMAZON.SocialGameInvite.Available.json"),
+    ),
+    (
+        "AMAZON.SportsEvent.Updated.json",
+        include_str!("../requests/AMAZON.SportsEvent.Updated.json"),
+    ),
+    (
+        "AMAZON.TrashCollectionAlert.Activated.json",
+        include_str!("../requests/AMAZON.TrashCollectionAlert.Activated.json"),
+    ),
+    (
+        "AMAZON.WeatherAlert.Activated.json",
+        include_str!("../requests/AMAZON.WeatherAlert.Activated.json"),
+    ),
+];
+
+/// The demo's example bodies: the `*.json` files of `dir` (an error if it is missing or holds
+/// none), or the built-in ones.
+fn demo_examples(dir: Option<&Path>) -> io::Result<Vec<(String, Vec<u8>)>> {
+    let Some(dir) = dir else {
+        return Ok(BUILT_IN_EXAMPLES
+            .iter()
+            .map(|(name, text)| (name.to_string(), text.as_bytes().to_vec()))
+            .collect());
     };
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dir.display())))?
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| io::Error::new(e.kind(), format!("--examples {}: {e}", dir.display())))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();
+    if files.is_empty() {
+        return Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("--examples {}: no *.json request bodies there", dir.display()),
+        ));
+    }
     files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let bytes = std::fs::read(&p).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", p.display())))?;
+            Ok((display_name(&p), bytes))
+        })
+        .collect()
+}
+
+pub(crate) fn demo(examples: Option<&Path>) -> io::Result<ExitCode> {
+    let examples = demo_examples(examples)?;
     let rt = runtime()?;
     rt.block_on(async move {
         let mut out = io::stdout().lock();
@@ -301,20 +425,20 @@ pub(crate) fn demo(examples: &Path) -> io::Result<ExitCode> {
             out,
             "2. A struct of ours, checked against AMAZON.WeatherAlert.Activated when it compiled:\n"
         )?;
-        let warning = StormWarning {
-            issuer: proactive_schemas::Localized::new()
-                .with("en-US", "Example Weather Corp")
-                .with("de-DE", "Beispiel Wetterdienst"),
-            kind: proactive_schemas::events::weather_alert_activated::AlertType::SnowStorm,
-        };
-        let request = proactive_schemas::Request::builder_from(&warning)
+        for line in STORM_WARNING_SOURCE.lines() {
+            writeln!(out, "   {line}")?;
+        }
+        writeln!(out, "\n   became this request (the builder added the envelope):\n")?;
+        let request = proactive_schemas::Request::builder_from(&storm_warning())
             .build()
             .map_err(io::Error::other)?;
-        writeln!(
-            out,
-            "{}\n",
-            serde_json::to_string_pretty(&request).map_err(io::Error::other)?
-        )?;
+        for line in serde_json::to_string_pretty(&request)
+            .map_err(io::Error::other)?
+            .lines()
+        {
+            writeln!(out, "   {line}")?;
+        }
+        writeln!(out)?;
 
         writeln!(out, "3. A typo is caught before anything is sent:\n")?;
         let mut typo = request.to_value();
@@ -330,17 +454,26 @@ pub(crate) fn demo(examples: &Path) -> io::Result<ExitCode> {
 
         writeln!(out, "\n4. Sending (a token is fetched once and cached):\n")?;
         let mut bodies = vec![request.to_value()];
-        for file in &files {
-            let mut body: Value = serde_json::from_slice(&std::fs::read(file)?).map_err(io::Error::other)?;
+        for (name, bytes) in &examples {
+            let mut body: Value = serde_json::from_slice(bytes)
+                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("{name}: {e}")))?;
             restamp(&mut body);
             bodies.push(body);
         }
-        let mut failed = 0;
+        let (mut sent, mut not_sent, mut failed) = (0, 0, 0);
         for body in &bodies {
             let name = body["event"]["name"].as_str().unwrap_or("?");
             match client.send_value(body, Stage::Development, Region::NorthAmerica).await {
-                Ok(_) => writeln!(out, "   {name}: 202 Accepted")?,
+                Ok(_) => {
+                    sent += 1;
+                    writeln!(out, "   {name}: 202 Accepted")?;
+                }
+                Err(e @ Error::Invalid(_)) => {
+                    not_sent += 1;
+                    writeln!(out, "   {name}: not sent: {e}")?;
+                }
                 Err(e) => {
+                    sent += 1;
                     failed += 1;
                     writeln!(out, "   {name}: {e}")?;
                 }
@@ -363,12 +496,11 @@ pub(crate) fn demo(examples: &Path) -> io::Result<ExitCode> {
         }
         writeln!(
             out,
-            "\n{} sent, {} accepted, {failed} failed",
-            bodies.len(),
+            "\n{sent} sent, {} accepted, {failed} failed, {not_sent} not sent",
             emulator.accepted().len()
         )?;
         emulator.shutdown();
-        Ok(if failed == 0 {
+        Ok(if failed == 0 && not_sent == 0 {
             ExitCode::SUCCESS
         } else {
             ExitCode::from(1)

@@ -502,3 +502,153 @@ fn emulator_delivers_signed_subscription_changes_to_a_skill_endpoint() {
     assert!(runtime.block_on(other.verify(&map, &body)).is_err());
     let _ = std::fs::remove_file(&root_file);
 }
+
+/// A server that grants tokens and drops every event request after reading it: each send's
+/// answer is lost, so its outcome is unknown.
+fn answer_lost_server() -> String {
+    use std::io::Write;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let (headers, _) = read_request(&mut stream);
+            let form = headers
+                .iter()
+                .any(|(k, v)| k == "content-type" && v.starts_with("application/x-www-form-urlencoded"));
+            if form {
+                let body = r#"{"access_token":"Atc|lost","expires_in":3600,"token_type":"bearer"}"#;
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        }
+    });
+    url
+}
+
+#[test]
+fn send_reports_unknown_outcomes_as_safe_to_resend_and_exits_3() {
+    let server = answer_lost_server();
+    let creds = [("ALEXA_CLIENT_ID", "a"), ("ALEXA_CLIENT_SECRET", "b")];
+    let body = fresh("AMAZON.WeatherAlert.Activated.json", "lost-1").to_string();
+    let args = [
+        "--max-attempts",
+        "2",
+        "--deadline",
+        "5",
+        "--api-endpoint",
+        &server,
+        "--auth-endpoint",
+        &server,
+        "-",
+    ];
+    let out = send(&args, &body, &creds);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{}{stderr}", stdout(&out));
+    assert!(
+        stderr.contains("1 request(s): 0 accepted, 0 not accepted (listed above), 1 outcome unknown (safe to resend)"),
+        "{stderr}"
+    );
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("<stdin>: warning: outcome unknown after 2 attempt(s)"),
+        "{text}"
+    );
+
+    // The flags are checked: at least one attempt, a deadline of at least a second.
+    for bad in [["--max-attempts", "0"], ["--deadline", "0"], ["--deadline", "soon"]] {
+        let out = send(&[bad[0], bad[1], "-"], &body, &creds);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+    }
+    let help = proactive(&["send", "--help"]);
+    assert!(stdout(&help).contains("3 when none of those but some outcomes are unknown"));
+}
+
+#[test]
+fn the_shipped_examples_are_refused_as_expired_and_sent_with_restamp() {
+    // The README's sending example, as written: the emulator's default credentials.
+    let emulator = EmulatorProcess::start_with(&["--port", "0"]);
+    let creds = [
+        ("ALEXA_CLIENT_ID", "amzn1.application-oa2-client.emulator"),
+        ("ALEXA_CLIENT_SECRET", "emulator-secret"),
+    ];
+    let files: Vec<String> = std::fs::read_dir(root().join("examples"))
+        .unwrap()
+        .map(|e| format!("examples/{}", e.unwrap().file_name().to_string_lossy()))
+        .filter(|f| f.ends_with(".json"))
+        .collect();
+    let mut args = vec!["--api-endpoint", &emulator.url, "--auth-endpoint", &emulator.url];
+    args.extend(files.iter().map(String::as_str));
+
+    // Without --restamp: every example is expired (they are dated 2026-11-20), none is sent.
+    let out = send(&args, "", &creds);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert_eq!(
+        text.matches("error: /expiryTime: the expiry time has already passed").count(),
+        files.len(),
+        "{text}"
+    );
+
+    // With it: timestamps move to now, windows kept, all accepted.
+    args.insert(0, "--restamp");
+    let out = send(&args, "", &creds);
+    let summary = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{}{summary}", stdout(&out));
+    assert!(
+        summary.contains(&format!("{0} request(s): {0} accepted", files.len())),
+        "{summary}"
+    );
+}
+
+#[test]
+fn emulator_shares_must_lie_between_0_and_1() {
+    for flag in ["--error-rate", "--drop-rate"] {
+        for bad in ["2", "-0.1", "half"] {
+            let out = proactive(&["emulator", &format!("{flag}={bad}")]);
+            assert_eq!(out.status.code(), Some(2), "{flag} {bad}");
+            assert!(
+                String::from_utf8_lossy(&out.stderr).contains("is not a share from 0 to 1"),
+                "{flag} {bad}"
+            );
+        }
+    }
+}
+
+#[test]
+fn demo_examples_must_exist_and_hold_requests() {
+    let out = proactive(&["demo", "--examples", "does/not/exist"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--examples does/not/exist"));
+    let empty = std::env::temp_dir().join(format!("proactive-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = proactive(&["demo", "--examples", empty.to_str().unwrap()]);
+    std::fs::remove_dir_all(&empty).ok();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no *.json request bodies there"));
+}
+
+#[test]
+fn demo_counts_what_it_did_not_send_as_not_sent() {
+    let dir = std::env::temp_dir().join(format!("proactive-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut bad = example("AMAZON.WeatherAlert.Activated.json");
+    bad["event"]["payload"]["weatherAlert"]["alertType"] = "BLIZZARD".into();
+    std::fs::write(dir.join("bad.json"), bad.to_string()).unwrap();
+    std::fs::write(
+        dir.join("good.json"),
+        example("AMAZON.TrashCollectionAlert.Activated.json").to_string(),
+    )
+    .unwrap();
+    let out = proactive(&["demo", "--examples", dir.to_str().unwrap()]);
+    std::fs::remove_dir_all(&dir).ok();
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    // The derived struct's request and good.json were sent; bad.json never left.
+    assert!(text.contains("2 sent, 2 accepted, 0 failed, 1 not sent"), "{text}");
+    // Step 2 shows the struct next to the JSON it became.
+    assert!(text.contains("struct StormWarning {") && text.contains("\"alertType\": \"SNOW_STORM\""));
+}

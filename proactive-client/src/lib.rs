@@ -6,8 +6,15 @@
 //! - validation before sending: an invalid request never leaves the process;
 //! - the regional, stage-specific endpoint (spec §2), or your own base URLs (the emulator, a proxy);
 //! - retries for 429 (honouring `Retry-After`), 5xx, timeouts and dropped connections, with
-//!   exponential backoff and jitter, bounded attempts and an overall deadline; a `409` after a
-//!   retried attempt means an earlier attempt got through, and is reported as accepted;
+//!   exponential backoff and jitter ([`Retry`]): throttling is waited out until the request's
+//!   deadline, server and network errors also spend a bounded number of attempts; token fetches
+//!   retry the same way, within the same deadline; a `409` after an attempt that may have got
+//!   through means it did, and is reported as accepted;
+//! - a request whose answer was lost (the connection dropped or timed out after it was sent) and
+//!   could not be settled by a retry is reported as [`Error::Unknown`], not as failed: it may have
+//!   been accepted, and resending it is safe (a repeated reference id is answered `409`, never
+//!   delivered twice);
+//! - no redirects, from the API or the token endpoint: a `3xx` is [`Error::Redirect`];
 //! - bulk sends with bounded concurrency and a result for every request.
 //!
 //! Secrets (the client secret, tokens) never appear in `Debug` output, errors or logs.
@@ -19,7 +26,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use proactive_schemas::{Diagnostic, Report, Request};
+use proactive_schemas::{Report, Request};
 use serde_json::Value;
 use tokio::sync::Mutex;
 
@@ -206,7 +213,8 @@ pub enum Error {
     /// No token could be obtained.
     #[error("cannot get a token: {0}")]
     Token(String),
-    /// The network failed on every attempt.
+    /// The network failed on every attempt, and no attempt can have reached Amazon's processing
+    /// (each failed to connect, or was answered with a throttle or server error): not accepted.
     #[error("transport error after {attempts} attempt(s): {message}")]
     Transport {
         /// How many attempts were made.
@@ -214,7 +222,8 @@ pub enum Error {
         /// The last error.
         message: String,
     },
-    /// The overall deadline passed before an answer.
+    /// The overall deadline ([`Retry::deadline`]) passed before an answer, and no attempt can
+    /// have been accepted.
     #[error("gave up after {attempts} attempt(s): the deadline of {deadline:?} passed (last: {last})")]
     Deadline {
         /// How many attempts were made.
@@ -223,6 +232,34 @@ pub enum Error {
         deadline: Duration,
         /// The last problem.
         last: String,
+    },
+    /// The outcome is unknown: an attempt's connection was lost or timed out after the request
+    /// may have been sent, and no later answer settled it before the attempts or the deadline ran
+    /// out. The request may have been accepted. Resending it (same body, same reference id) is
+    /// safe: Amazon answers a repeated reference id with `409` and never delivers it twice.
+    #[error(
+        "outcome unknown after {attempts} attempt(s): an answer was lost, the request may have been accepted \
+         (safe to resend: a repeat is answered 409); last: {last}"
+    )]
+    Unknown {
+        /// How many attempts were made.
+        attempts: u32,
+        /// The last problem.
+        last: String,
+    },
+    /// The API or the token endpoint answered with a redirect (`3xx`). The client never follows
+    /// one: it could carry the bearer token, or the client secret, to another host. Not retried.
+    #[error(
+        "{url} answered HTTP {status}, a redirect to {}: not followed (this client never follows redirects)",
+        location.as_deref().unwrap_or("nowhere (no Location header)")
+    )]
+    Redirect {
+        /// The URL that answered, without credentials, query or fragment.
+        url: String,
+        /// The HTTP status (300–399).
+        status: u16,
+        /// Where it pointed (resolved against `url`), without credentials, query or fragment.
+        location: Option<String>,
     },
     /// The client is misconfigured (endpoint, credentials).
     #[error("{0}")]
@@ -236,27 +273,60 @@ pub enum Error {
     HostNotAllowed(String),
 }
 
+impl Error {
+    /// Whether the outcome is unknown ([`Error::Unknown`]): the request may have been accepted.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Error::Unknown { .. })
+    }
+}
+
 /// A request Amazon accepted.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Sent {
-    /// How many attempts it took.
+    /// How many requests were made to the API for it, throttled ones included.
     pub attempts: u32,
-    /// Accepted through a `409` after a retry: an earlier attempt had got through.
+    /// Accepted through a `409` after an earlier attempt that may have got through (its
+    /// connection was lost after sending, or it was answered with a server error).
     pub by_conflict: bool,
 }
 
-/// Retry policy.
+/// Retry policy: how long to keep trying and how many errors to tolerate, per request.
+///
+/// Two budgets, and a request is given up when either runs out:
+///
+/// - [`deadline`](Self::deadline) bounds the time, from the request's first attempt (including
+///   fetching a token) to its last answer. Throttling (`429`, with or without `Retry-After`) is
+///   waited out until then and costs nothing else: a busy API slows a request down but does not
+///   fail it while the deadline lasts.
+/// - [`max_attempts`](Self::max_attempts) bounds the attempts that end in a server error (`5xx`)
+///   or a network failure (refused or dropped connection, timeout).
+///
+/// Other answers are final: `202` (accepted), `3xx` ([`Error::Redirect`], never followed), and
+/// any other `4xx` ([`Error::Rejected`]; a stale token is refreshed once first). Token fetches
+/// follow the same policy (`5xx`, `429` and network failures are retried; `400` and `401` are
+/// final) within the deadline of the request that needs the token.
 #[derive(Clone, Debug)]
 pub struct Retry {
-    /// Most attempts per request (default 6).
+    /// Most attempts that end in a server error or a network failure, per request and per token
+    /// fetch (default 6; at least one attempt is always made). Throttled attempts do not count.
     pub max_attempts: u32,
-    /// First backoff (default 100 ms); doubles each attempt, with full jitter.
+    /// First backoff (default 100 ms); doubles with each error (or each throttle without
+    /// `Retry-After`), with full jitter. Also the most jitter added to a `Retry-After`.
     pub base_delay: Duration,
     /// Longest backoff (default 10 s).
     pub max_delay: Duration,
-    /// Per-attempt timeout (default 10 s).
+    /// Per-attempt timeout (default 10 s); never longer than what is left of the deadline.
     pub timeout: Duration,
-    /// Overall deadline per request (default 60 s).
+    /// Overall time per request, from its first attempt to its last answer (default 120 s).
+    ///
+    /// It starts when the request starts, not when a bulk send ([`Client::send_all`]) does, so
+    /// it need not cover the whole bulk send (100,000 events under a limit of 1,500 per second
+    /// take over a minute); it must cover one request being throttled round after round while
+    /// the others in flight compete for the same quota, and its share of errors. Amazon publishes
+    /// no figures for its rate limit nor its `Retry-After` (spec §2): 120 s leaves room for the
+    /// worst error budget of the defaults (6 attempts of 10 s each plus about 3 s of backoff)
+    /// and still a minute of throttling, e.g. a few `Retry-After: 10` rounds; 60 s, the old
+    /// default, left none once errors and throttling came together.
     pub deadline: Duration,
 }
 
@@ -267,7 +337,7 @@ impl Default for Retry {
             base_delay: Duration::from_millis(100),
             max_delay: Duration::from_secs(10),
             timeout: Duration::from_secs(10),
-            deadline: Duration::from_secs(60),
+            deadline: Duration::from_secs(120),
         }
     }
 }
@@ -441,15 +511,21 @@ impl Client {
     }
 
     /// A valid token: the cached one, or one fetched now. Concurrent callers wait for a single
-    /// fetch (the cache's lock is held while fetching).
-    async fn token(&self) -> Result<String, Error> {
-        let mut slot = self.inner.token.lock().await;
+    /// fetch (the cache's lock is held while fetching), each no longer than its own deadline.
+    async fn token(&self, deadline: Instant) -> Result<String, Error> {
+        let lock = self.inner.token.lock();
+        let Ok(mut slot) = tokio::time::timeout_at(deadline.into(), lock).await else {
+            return Err(Error::Token(format!(
+                "the deadline of {:?} passed while waiting for another request's token fetch",
+                self.inner.retry.deadline
+            )));
+        };
         if let Some(t) = slot.as_ref() {
             if Instant::now() + REFRESH_MARGIN < t.expires_at {
                 return Ok(t.value.clone());
             }
         }
-        let fresh = self.fetch_token().await?;
+        let fresh = self.fetch_token(deadline).await?;
         let value = fresh.value.clone();
         *slot = Some(fresh);
         Ok(value)
@@ -463,10 +539,10 @@ impl Client {
         }
     }
 
-    async fn fetch_token(&self) -> Result<Token, Error> {
-        self.inner
-            .token_fetches
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    /// Asks Login with Amazon for a token, retrying 5xx, 429 and network failures as [`Retry`]
+    /// says, until `deadline`. A redirect is never followed: it would send the client secret on.
+    async fn fetch_token(&self, deadline: Instant) -> Result<Token, Error> {
+        let retry = &self.inner.retry;
         let creds = &self.inner.credentials;
         let form = [
             ("grant_type", "client_credentials"),
@@ -474,33 +550,70 @@ impl Client {
             ("client_secret", creds.client_secret.as_str()),
             ("scope", "alexa::proactive_events"),
         ];
-        let started = Instant::now();
         let url = format!("{}/auth/o2/token", self.inner.auth_endpoint);
-        // reqwest percent-encodes form values (spec §3: several clients forget to).
-        let response = self
-            .inner
-            .http
-            .post(&url)
-            .form(&form)
-            .send()
-            .await
-            .map_err(|e| Error::Token(format!("{}: {}", redact_url(&url), without_url(&e))))?;
-        let status = response.status().as_u16();
-        let body: Value = response.json().await.unwrap_or(Value::Null);
-        if status != 200 {
-            let error = body["error"].as_str().unwrap_or("unknown_error");
-            let description = body["error_description"].as_str().unwrap_or("");
-            return Err(Error::Token(format!("HTTP {status}: {error}: {description}")));
+        let mut budget = Budget::default();
+        let mut last = String::from("no attempt was made");
+        loop {
+            let Some(timeout) = attempt_timeout(retry, deadline) else {
+                return Err(Error::Token(format!(
+                    "gave up after {} attempt(s): the deadline of {:?} passed (last: {last})",
+                    budget.attempts, retry.deadline
+                )));
+            };
+            budget.attempts += 1;
+            self.inner
+                .token_fetches
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let started = Instant::now();
+            // reqwest percent-encodes form values (spec §3: several clients forget to).
+            let result = self.inner.http.post(&url).timeout(timeout).form(&form).send().await;
+            let wait = match result {
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    if response.status().is_redirection() {
+                        return Err(redirect(&response));
+                    }
+                    let retry_after = retry_after(response.headers());
+                    let body: Value = response.json().await.unwrap_or(Value::Null);
+                    if status == 200 {
+                        let value = body["access_token"]
+                            .as_str()
+                            .ok_or_else(|| Error::Token("the token response has no access_token".into()))?
+                            .to_owned();
+                        let lifetime = Duration::from_secs(body["expires_in"].as_u64().unwrap_or(3600));
+                        return Ok(Token {
+                            value,
+                            expires_at: started + lifetime,
+                        });
+                    }
+                    let error = body["error"].as_str().unwrap_or("unknown_error");
+                    let description = body["error_description"].as_str().unwrap_or("");
+                    last = format!("HTTP {status}: {error}: {description}");
+                    match budget.after_status(retry, status, retry_after) {
+                        Some(wait) => wait,
+                        None if status == 429 || status >= 500 => {
+                            return Err(Error::Token(format!("{last} (after {} attempt(s))", budget.attempts)))
+                        }
+                        // 400, 401 and the like: the request or the credentials are wrong.
+                        None => return Err(Error::Token(last)),
+                    }
+                }
+                Err(e) => {
+                    last = format!("{}: {}", redact_url(&url), without_url(&e));
+                    match budget.after_transport(retry) {
+                        Some(wait) => wait,
+                        None => return Err(Error::Token(format!("{last} (after {} attempt(s))", budget.attempts))),
+                    }
+                }
+            };
+            if wait >= deadline.saturating_duration_since(Instant::now()) {
+                return Err(Error::Token(format!(
+                    "gave up after {} attempt(s): the deadline of {:?} would pass before the next (last: {last})",
+                    budget.attempts, retry.deadline
+                )));
+            }
+            tokio::time::sleep(wait).await;
         }
-        let value = body["access_token"]
-            .as_str()
-            .ok_or_else(|| Error::Token("the token response has no access_token".into()))?
-            .to_owned();
-        let lifetime = Duration::from_secs(body["expires_in"].as_u64().unwrap_or(3600));
-        Ok(Token {
-            value,
-            expires_at: started + lifetime,
-        })
     }
 
     fn events_url(&self, stage: Stage, region: Region) -> String {
@@ -543,19 +656,9 @@ impl Client {
     }
 
     async fn validate_and_post(&self, body: &Value, url: String) -> Result<Sent, Error> {
-        let mut report = proactive_schemas::validate(body);
-        // Spec §4: when sending, the expiry must still lie in the future.
-        let expiry = body["expiryTime"]
-            .as_str()
-            .and_then(|s| s.parse::<proactive_schemas::DateTime>().ok());
-        if expiry.is_some_and(|e| e.timestamp() <= proactive_schemas::jiff::Timestamp::now()) {
-            report.errors.push(Diagnostic {
-                severity: proactive_schemas::Severity::Error,
-                pointer: "/expiryTime".into(),
-                message: "the expiry time has already passed".into(),
-                suggestion: None,
-            });
-        }
+        // The schema and envelope rules, and (spec §4) an expiry still in the future: the same
+        // door the emulator checks with.
+        let report = proactive_schemas::validate_for_sending(body, proactive_schemas::jiff::Timestamp::now());
         if !report.is_valid() {
             return Err(Error::Invalid(report));
         }
@@ -565,43 +668,58 @@ impl Client {
 
     async fn post(&self, body: Vec<u8>, url: String) -> Result<Sent, Error> {
         let retry = &self.inner.retry;
-        let started = Instant::now();
-        let mut attempts = 0u32;
+        let deadline = deadline_from(Instant::now(), retry.deadline);
+        let mut budget = Budget::default();
+        // The outcome of an earlier attempt is unknown: its connection failed after sending.
+        let mut uncertain = false;
+        // An earlier attempt may have been accepted: uncertain, or answered with a 5xx (a gateway
+        // may answer 502/504 after the service accepted). Throttled attempts were not processed.
+        let mut maybe_processed = false;
         let mut refreshed = false;
-        let mut last: String;
         loop {
-            attempts += 1;
-            let token = self.token().await?;
+            let token = match self.token(deadline).await {
+                Ok(token) => token,
+                Err(e) => return Err(settle(e, budget.attempts, uncertain)),
+            };
+            let Some(timeout) = attempt_timeout(retry, deadline) else {
+                let last = String::from("no time was left for another attempt");
+                let error = Error::Deadline {
+                    attempts: budget.attempts,
+                    deadline: retry.deadline,
+                    last,
+                };
+                return Err(settle(error, budget.attempts, uncertain));
+            };
+            budget.attempts += 1;
             let result = self
                 .inner
                 .http
                 .post(&url)
+                .timeout(timeout)
                 .bearer_auth(&token)
                 .header("content-type", "application/json")
                 .body(body.clone())
                 .send()
                 .await;
-            let wait = match result {
+            let (wait, last) = match result {
                 Ok(response) => {
                     let status = response.status().as_u16();
-                    let retry_after = response
-                        .headers()
-                        .get("retry-after")
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| v.trim().parse::<u64>().ok())
-                        .map(Duration::from_secs);
                     if status == 202 {
                         return Ok(Sent {
-                            attempts,
+                            attempts: budget.attempts,
                             by_conflict: false,
                         });
                     }
+                    if response.status().is_redirection() {
+                        return Err(settle(redirect(&response), budget.attempts, uncertain));
+                    }
+                    let retry_after = retry_after(response.headers());
                     let text = response.text().await.unwrap_or_default();
                     let error = api_error(status, &text);
-                    if status == 409 && attempts > 1 {
+                    if status == 409 && maybe_processed {
                         // An earlier attempt was accepted, but its answer was lost.
                         return Ok(Sent {
-                            attempts,
+                            attempts: budget.attempts,
                             by_conflict: true,
                         });
                     }
@@ -609,36 +727,40 @@ impl Client {
                         // The cached token went stale early: fetch a new one, once.
                         refreshed = true;
                         self.invalidate(&token).await;
-                        attempts -= 1;
                         continue;
                     }
-                    if status == 429 || status >= 500 {
-                        last = error.to_string();
-                        if attempts >= retry.max_attempts {
-                            return Err(Error::Rejected(error));
-                        }
-                        retry_after.unwrap_or_else(|| backoff(retry, attempts))
-                    } else {
-                        return Err(Error::Rejected(error));
+                    maybe_processed |= status >= 500;
+                    match budget.after_status(retry, status, retry_after) {
+                        Some(wait) => (wait, error.to_string()),
+                        None => return Err(settle(Error::Rejected(error), budget.attempts, uncertain)),
                     }
                 }
                 Err(e) => {
-                    last = without_url(&e);
-                    if attempts >= retry.max_attempts {
-                        return Err(Error::Transport {
-                            attempts,
-                            message: last,
-                        });
+                    // Refused or unresolvable: nothing was sent. Anything later: it may have been.
+                    if !e.is_connect() {
+                        uncertain = true;
+                        maybe_processed = true;
                     }
-                    backoff(retry, attempts)
+                    let message = without_url(&e);
+                    match budget.after_transport(retry) {
+                        Some(wait) => (wait, message),
+                        None => {
+                            let error = Error::Transport {
+                                attempts: budget.attempts,
+                                message,
+                            };
+                            return Err(settle(error, budget.attempts, uncertain));
+                        }
+                    }
                 }
             };
-            if started.elapsed() + wait > retry.deadline {
-                return Err(Error::Deadline {
-                    attempts,
+            if wait >= deadline.saturating_duration_since(Instant::now()) {
+                let error = Error::Deadline {
+                    attempts: budget.attempts,
                     deadline: retry.deadline,
                     last,
-                });
+                };
+                return Err(settle(error, budget.attempts, uncertain));
             }
             tokio::time::sleep(wait).await;
         }
@@ -676,28 +798,152 @@ impl Client {
     }
 }
 
-/// A summary of a bulk send.
+/// A summary of a bulk send: every request is in exactly one of the three lists.
 #[derive(Debug, Default)]
 pub struct Summary {
     /// Indices of accepted requests.
     pub accepted: Vec<usize>,
-    /// Indices and errors of requests that were not accepted.
+    /// Indices and errors of requests that were not accepted: invalid, rejected, or failed
+    /// without any attempt that could have been accepted.
     pub failed: Vec<(usize, Error)>,
+    /// Indices and errors ([`Error::Unknown`]) of requests whose outcome is unknown: they may have
+    /// been accepted. Resending them is safe (a repeat is answered `409`, never delivered twice).
+    pub unknown: Vec<(usize, Error)>,
 }
 
 impl Summary {
-    /// Collects every result of [`Client::send_all`].
+    /// Collects every result of [`Client::send_all`], sorted by index.
     pub async fn collect(mut rx: tokio::sync::mpsc::UnboundedReceiver<(usize, Result<Sent, Error>)>) -> Summary {
         let mut summary = Summary::default();
         while let Some((i, result)) = rx.recv().await {
-            match result {
-                Ok(_) => summary.accepted.push(i),
-                Err(e) => summary.failed.push((i, e)),
-            }
+            summary.record(i, result);
         }
-        summary.accepted.sort_unstable();
-        summary.failed.sort_by_key(|(i, _)| *i);
+        summary.sort();
         summary
+    }
+
+    /// Files one result under `accepted`, `failed` or `unknown`.
+    pub fn record(&mut self, index: usize, result: Result<Sent, Error>) {
+        match result {
+            Ok(_) => self.accepted.push(index),
+            Err(e) if e.is_unknown() => self.unknown.push((index, e)),
+            Err(e) => self.failed.push((index, e)),
+        }
+    }
+
+    /// Sorts the three lists by index.
+    pub fn sort(&mut self) {
+        self.accepted.sort_unstable();
+        self.failed.sort_by_key(|(i, _)| *i);
+        self.unknown.sort_by_key(|(i, _)| *i);
+    }
+}
+
+/// What a request (or a token fetch) has spent of its [`Retry`] budget.
+#[derive(Default)]
+struct Budget {
+    /// Every attempt made.
+    attempts: u32,
+    /// Attempts that ended in a server error or a network failure: bounded by `max_attempts`.
+    errors: u32,
+    /// Throttled attempts: free, bounded only by the deadline.
+    throttles: u32,
+}
+
+impl Budget {
+    /// After an answer that was not a success: how long to wait before retrying, or `None` when
+    /// the answer is final (not retryable) or the errors have run out.
+    fn after_status(&mut self, retry: &Retry, status: u16, retry_after: Option<Duration>) -> Option<Duration> {
+        if status == 429 {
+            self.throttles += 1;
+            // Jitter, so the requests throttled together do not all come back at the same instant.
+            return Some(match retry_after {
+                Some(after) => after.saturating_add(jitter(retry.base_delay)),
+                None => backoff(retry, self.throttles),
+            });
+        }
+        if status < 500 {
+            return None;
+        }
+        self.errors += 1;
+        if self.errors >= retry.max_attempts {
+            return None;
+        }
+        Some(retry_after.unwrap_or_else(|| backoff(retry, self.errors)))
+    }
+
+    /// After a network failure: how long to wait, or `None` when the errors have run out.
+    fn after_transport(&mut self, retry: &Retry) -> Option<Duration> {
+        self.errors += 1;
+        (self.errors < retry.max_attempts).then(|| backoff(retry, self.errors))
+    }
+}
+
+/// `start + deadline`, or a far future when that does not fit in an `Instant`.
+fn deadline_from(start: Instant, deadline: Duration) -> Instant {
+    start
+        .checked_add(deadline)
+        .or_else(|| start.checked_add(Duration::from_secs(100 * 365 * 24 * 3600)))
+        .unwrap_or(start)
+}
+
+/// The timeout of the next attempt: the per-attempt one, cut to what is left of the deadline;
+/// `None` when nothing is left.
+fn attempt_timeout(retry: &Retry, deadline: Instant) -> Option<Duration> {
+    let left = deadline.saturating_duration_since(Instant::now());
+    (!left.is_zero()).then(|| retry.timeout.min(left))
+}
+
+/// A final error of a request, as the caller sees it: when an earlier attempt's outcome is
+/// unknown, only a definitive rejection (a `4xx` other than `429`, which would also have met the
+/// earlier attempt) is still certain; anything else leaves the outcome unknown.
+fn settle(error: Error, attempts: u32, uncertain: bool) -> Error {
+    let definitive = matches!(&error, Error::Rejected(e) if (400..500).contains(&e.status) && e.status != 429);
+    if !uncertain || definitive {
+        return error;
+    }
+    let last = match error {
+        Error::Transport { message, .. } => message,
+        Error::Deadline { deadline, last, .. } => format!("the deadline of {deadline:?} passed; {last}"),
+        other => other.to_string(),
+    };
+    Error::Unknown { attempts, last }
+}
+
+/// `Retry-After` as seconds or as an HTTP date (RFC 9110 §10.2.3); a date in the past is zero.
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    use proactive_schemas::jiff::{fmt::rfc2822::DateTimeParser, Timestamp};
+    let at = DateTimeParser::new().parse_timestamp(value).ok()?;
+    Some(Duration::try_from(at.duration_since(Timestamp::now())).unwrap_or(Duration::ZERO))
+}
+
+/// A URL as it may appear in a message: without credentials, query or fragment.
+fn bare_url(url: &reqwest::Url) -> String {
+    let mut url = url.clone();
+    // Fails only for URLs that cannot carry credentials anyway.
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    url.set_query(None);
+    url.set_fragment(None);
+    url.to_string()
+}
+
+/// The error for a `3xx` answer, naming where it pointed (never followed).
+fn redirect(response: &reqwest::Response) -> Error {
+    let location = response.headers().get(reqwest::header::LOCATION).map(|value| {
+        match value.to_str().ok().and_then(|v| response.url().join(v.trim()).ok()) {
+            Some(target) => bare_url(&target),
+            None => "an invalid URL".to_owned(),
+        }
+    });
+    Error::Redirect {
+        url: bare_url(response.url()),
+        status: response.status().as_u16(),
+        location,
     }
 }
 
@@ -750,8 +996,13 @@ fn backoff(retry: &Retry, attempt: u32) -> Duration {
         .base_delay
         .saturating_mul(1u32 << attempt.saturating_sub(1).min(16))
         .min(retry.max_delay);
+    jitter(cap)
+}
+
+/// A random duration up to `cap`.
+fn jitter(cap: Duration) -> Duration {
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u32(attempt);
+    h.write_u32(0);
     let unit = (h.finish() >> 11) as f64 / (1u64 << 53) as f64;
     cap.mul_f64(unit)
 }
@@ -825,6 +1076,101 @@ mod tests {
             origin("https://api.amazonalexa.com:8443").unwrap(),
             "https://api.amazonalexa.com:8443"
         );
+    }
+
+    #[test]
+    fn throttles_are_free_errors_are_counted_other_answers_are_final() {
+        let retry = Retry {
+            max_attempts: 2,
+            ..Retry::default()
+        };
+        let mut budget = Budget::default();
+        for _ in 0..100 {
+            assert!(budget.after_status(&retry, 429, None).is_some());
+        }
+        let after = budget.after_status(&retry, 429, Some(Duration::from_secs(3))).unwrap();
+        assert!(after >= Duration::from_secs(3) && after <= Duration::from_secs(3) + retry.base_delay);
+        assert!(budget.after_status(&retry, 503, None).is_some());
+        assert!(budget.after_transport(&retry).is_none(), "the second error ends it");
+        for status in [400, 401, 403, 404, 409, 432] {
+            assert!(
+                Budget::default().after_status(&retry, status, None).is_none(),
+                "{status}"
+            );
+        }
+        // At least one attempt, whatever max_attempts says.
+        let once = Retry {
+            max_attempts: 0,
+            ..Retry::default()
+        };
+        assert!(Budget::default().after_transport(&once).is_none());
+    }
+
+    #[test]
+    fn after_a_lost_answer_only_a_definitive_rejection_is_certain() {
+        let rejected = |status| Error::Rejected(api_error(status, ""));
+        assert!(matches!(
+            settle(rejected(500), 3, true),
+            Error::Unknown { attempts: 3, .. }
+        ));
+        assert!(matches!(settle(rejected(429), 3, true), Error::Unknown { .. }));
+        assert!(matches!(settle(rejected(400), 3, true), Error::Rejected(_)));
+        assert!(matches!(settle(rejected(500), 3, false), Error::Rejected(_)));
+        let transport = Error::Transport {
+            attempts: 3,
+            message: "connection dropped".into(),
+        };
+        let unknown = settle(transport, 3, true);
+        assert!(unknown.is_unknown());
+        assert!(unknown.to_string().ends_with("last: connection dropped"), "{unknown}");
+        let token = Error::Token("HTTP 503".into());
+        assert!(matches!(settle(token, 1, false), Error::Token(_)));
+    }
+
+    #[test]
+    fn retry_after_is_seconds_or_an_http_date() {
+        let headers = |v: &str| {
+            let mut h = reqwest::header::HeaderMap::new();
+            h.insert(reqwest::header::RETRY_AFTER, v.parse().unwrap());
+            h
+        };
+        assert_eq!(retry_after(&headers(" 7 ")), Some(Duration::from_secs(7)));
+        assert_eq!(
+            retry_after(&headers("Wed, 21 Oct 2015 07:28:00 GMT")),
+            Some(Duration::ZERO)
+        );
+        use proactive_schemas::jiff::{fmt::rfc2822::DateTimePrinter, SignedDuration, Timestamp};
+        let soon = Timestamp::now() + SignedDuration::from_secs(90);
+        let date = DateTimePrinter::new().timestamp_to_rfc9110_string(&soon).unwrap();
+        let wait = retry_after(&headers(&date)).unwrap();
+        assert!(
+            wait > Duration::from_secs(80) && wait <= Duration::from_secs(90),
+            "{date}: {wait:?}"
+        );
+        assert_eq!(retry_after(&headers("soon")), None);
+        assert_eq!(retry_after(&reqwest::header::HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn urls_in_redirect_errors_lose_credentials_query_and_fragment() {
+        let url = reqwest::Url::parse("https://u:p@h.example:8443/a/b?token=1#f").unwrap();
+        assert_eq!(bare_url(&url), "https://h.example:8443/a/b");
+        let e = Error::Redirect {
+            url: "http://127.0.0.1:9/auth/o2/token".into(),
+            status: 302,
+            location: None,
+        };
+        assert!(
+            e.to_string().contains("HTTP 302") && e.to_string().contains("no Location"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn huge_deadlines_do_not_overflow() {
+        let now = Instant::now();
+        assert!(deadline_from(now, Duration::MAX) > now + Duration::from_secs(3600));
+        assert_eq!(deadline_from(now, Duration::from_secs(5)), now + Duration::from_secs(5));
     }
 
     #[test]

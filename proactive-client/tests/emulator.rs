@@ -1,6 +1,9 @@
 //! The client against an in-process emulator on 127.0.0.1:0.
 
 use std::collections::{BTreeMap, HashSet};
+use std::io::{Read, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use proactive_client::{Client, Credentials, Error, Region, Rejection, Retry, Stage};
@@ -305,24 +308,28 @@ fn plain_http_only_to_loopback() {
     assert!(builder().auth_endpoint("ftp://127.0.0.1").build().is_err());
 }
 
-/// 2,000 Unicast requests through 20% 500s, a rate limit answered with 429 + Retry-After, and
-/// dropped connections (half of them after acceptance): every one ends accepted exactly once by
-/// the emulator's own record.
+/// 20,000 Unicast requests through 20% 500s, a rate limit answered with 429 + Retry-After,
+/// dropped connections (half of them after acceptance) and a 503 from the token endpoint: every
+/// one ends accepted exactly once by the emulator's own record, none failed nor unknown.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn faults_lose_nothing_and_double_nothing() {
+    const N: usize = 20_000;
     let config = Config {
         faults: Faults {
             error_rate: 0.2,
             drop_rate: 0.05,
             rate_limit: Some(1500),
             retry_after_secs: 1,
+            token_failures: 1,
             seed: 42,
             ..Faults::default()
         },
         ..Config::default()
     };
+    // About a quarter of the attempts fail (500 or dropped): 12 errors in a row for one request
+    // has odds of 0.24^12 ≈ 4e-8. The many 429s cost nothing but time.
     let retry = Retry {
-        max_attempts: 30,
+        max_attempts: 12,
         base_delay: Duration::from_millis(5),
         max_delay: Duration::from_millis(200),
         timeout: Duration::from_secs(10),
@@ -330,7 +337,7 @@ async fn faults_lose_nothing_and_double_nothing() {
     };
     let (emulator, client) = setup(config, retry).await;
     let template = weather("t");
-    let bodies: Vec<Value> = (0..2000)
+    let bodies: Vec<Value> = (0..N)
         .map(|i| {
             let mut b = template.clone();
             b["referenceId"] = format!("fault-{i}").into();
@@ -339,26 +346,324 @@ async fn faults_lose_nothing_and_double_nothing() {
             b
         })
         .collect();
+    let started = std::time::Instant::now();
     let summary =
         proactive_client::Summary::collect(client.send_all(bodies, Stage::Live, Region::NorthAmerica, 64)).await;
+    eprintln!(
+        "{N} requests in {:.1?}: the emulator saw {} event requests and {} token requests",
+        started.elapsed(),
+        emulator.event_requests(),
+        emulator.token_requests()
+    );
     assert!(
         summary.failed.is_empty(),
         "{} failed, first: {:?}",
         summary.failed.len(),
         summary.failed.first()
     );
-    assert_eq!(summary.accepted.len(), 2000);
+    assert!(
+        summary.unknown.is_empty(),
+        "{} unknown, first: {:?}",
+        summary.unknown.len(),
+        summary.unknown.first()
+    );
+    assert_eq!(summary.accepted.len(), N);
 
     let accepted = emulator.accepted();
-    let ids: HashSet<&str> = accepted.iter().map(|a| a.reference_id.as_str()).collect();
-    assert_eq!(accepted.len(), 2000, "doubled events");
-    assert_eq!(ids.len(), 2000, "lost or doubled events");
-    // The faults really happened.
+    let mut times: BTreeMap<&str, usize> = BTreeMap::new();
+    for a in &accepted {
+        *times.entry(a.reference_id.as_str()).or_default() += 1;
+    }
+    assert!(times.values().all(|&n| n == 1), "doubled events");
+    assert_eq!(times.len(), N, "lost events");
+    assert!((0..N).all(|i| times.contains_key(format!("fault-{i}").as_str())));
+    // The faults really happened: the 503 once, then one token for everyone.
     assert!(
-        emulator.event_requests() > 2200,
+        emulator.event_requests() > 22_000,
         "only {} requests",
         emulator.event_requests()
     );
+    assert_eq!(emulator.token_requests(), 2);
+}
+
+/// One request throttled more often than `max_attempts` would allow if 429s counted.
+#[tokio::test]
+async fn throttling_is_waited_out_without_spending_attempts() {
+    let config = Config {
+        faults: Faults {
+            rate_limit: Some(1),
+            retry_after_secs: 1,
+            ..Faults::default()
+        },
+        ..Config::default()
+    };
+    let retry = Retry {
+        max_attempts: 2,
+        ..quick_retry()
+    };
+    let (emulator, client) = setup(config, retry).await;
+    let bodies: Vec<Value> = (0..5).map(|i| weather(&format!("storm-{i}"))).collect();
+    let mut rx = client.send_all(bodies, Stage::Development, Region::NorthAmerica, 5);
+    let mut most = 0;
+    while let Some((i, result)) = rx.recv().await {
+        let sent = result.unwrap_or_else(|e| panic!("{i}: {e}"));
+        most = most.max(sent.attempts);
+    }
+    // One passes per second: the last waited out several 429s.
+    assert!(most > 2, "at most {most} attempts");
+    assert_eq!(emulator.accepted().len(), 5);
+}
+
+/// A 409 after attempts that were only throttled is a real duplicate, not our own earlier attempt.
+#[tokio::test]
+async fn a_conflict_after_throttling_is_a_rejection() {
+    let config = Config {
+        faults: Faults {
+            rate_limit: Some(1),
+            retry_after_secs: 1,
+            ..Faults::default()
+        },
+        ..Config::default()
+    };
+    let (emulator, client) = setup(config, quick_retry()).await;
+    client
+        .send_value(&weather("twice"), Stage::Development, Region::NorthAmerica)
+        .await
+        .unwrap();
+    let err = client
+        .send_value(&weather("twice"), Stage::Development, Region::NorthAmerica)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Rejected(e) if e.kind == Rejection::Conflict),
+        "{err}"
+    );
+    assert_eq!(emulator.accepted().len(), 1);
+}
+
+#[tokio::test]
+async fn token_fetches_retry_server_errors_but_not_refusals() {
+    // 503, 503, then a token: the send goes through.
+    let config = Config {
+        faults: Faults {
+            token_failures: 2,
+            ..Faults::default()
+        },
+        ..Config::default()
+    };
+    let (emulator, client) = setup(config, quick_retry()).await;
+    client
+        .send_value(&weather("after-503"), Stage::Development, Region::NorthAmerica)
+        .await
+        .unwrap();
+    assert_eq!(emulator.token_requests(), 3);
+    assert_eq!(client.token_fetches(), 3);
+    assert_eq!(emulator.accepted().len(), 1);
+
+    // More 503s than attempts: a token error, and nothing sent.
+    let config = Config {
+        faults: Faults {
+            token_failures: 10,
+            ..Faults::default()
+        },
+        ..Config::default()
+    };
+    let retry = Retry {
+        max_attempts: 2,
+        ..quick_retry()
+    };
+    let (emulator, client) = setup(config, retry).await;
+    let err = client
+        .send_value(&weather("x"), Stage::Development, Region::NorthAmerica)
+        .await
+        .unwrap_err();
+    assert!(matches!(&err, Error::Token(m) if m.contains("503")), "{err}");
+    assert_eq!(emulator.token_requests(), 2);
+    assert_eq!(emulator.event_requests(), 0);
+
+    // 401 (wrong secret): final at once.
+    let emulator = Emulator::start(Config::default()).await.unwrap();
+    let client = Client::builder(Credentials::new("amzn1.application-oa2-client.emulator", "wrong"))
+        .api_endpoint(emulator.base_url())
+        .auth_endpoint(emulator.base_url())
+        .retry(quick_retry())
+        .build()
+        .unwrap();
+    let err = client
+        .send_value(&weather("x"), Stage::Development, Region::NorthAmerica)
+        .await
+        .unwrap_err();
+    assert!(matches!(&err, Error::Token(m) if m.contains("401")), "{err}");
+    assert_eq!(emulator.token_requests(), 1);
+}
+
+/// A tiny HTTP/1.1 server on 127.0.0.1:0, one connection at a time: it reads each request and
+/// writes what `answer` returns for its head, or drops the connection for `None`.
+struct RawServer {
+    url: String,
+    requests: Arc<AtomicUsize>,
+}
+
+impl RawServer {
+    fn start(answer: impl Fn(&str) -> Option<String> + Send + 'static) -> RawServer {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let requests = Arc::new(AtomicUsize::new(0));
+        let count = requests.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let Some(head) = read_request(&mut stream) else {
+                    continue;
+                };
+                count.fetch_add(1, Ordering::SeqCst);
+                if let Some(response) = answer(&head) {
+                    let _ = stream.write_all(response.as_bytes());
+                }
+            }
+        });
+        RawServer { url, requests }
+    }
+
+    fn requests(&self) -> usize {
+        self.requests.load(Ordering::SeqCst)
+    }
+}
+
+/// Reads one request (head and `content-length` body); returns its head.
+fn read_request(stream: &mut std::net::TcpStream) -> Option<String> {
+    let mut data = Vec::new();
+    let mut buf = [0u8; 4096];
+    let end = loop {
+        let n = stream.read(&mut buf).ok().filter(|&n| n > 0)?;
+        data.extend_from_slice(&buf[..n]);
+        if let Some(i) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+    };
+    let head = String::from_utf8_lossy(&data[..end]).into_owned();
+    let length: usize = head
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.trim().parse().ok())
+        .unwrap_or(0);
+    while data.len() < end + length {
+        let n = stream.read(&mut buf).ok().filter(|&n| n > 0)?;
+        data.extend_from_slice(&buf[..n]);
+    }
+    Some(head)
+}
+
+const REDIRECT: &str = "HTTP/1.1 307 Temporary Redirect\r\n\
+    location: https://user:pw@elsewhere.example/path?secret=1\r\n\
+    content-length: 0\r\nconnection: close\r\n\r\n";
+
+fn assert_redirect_refused(err: &Error) {
+    let text = err.to_string();
+    assert!(
+        matches!(err, Error::Redirect { status: 307, location: Some(l), .. } if l == "https://elsewhere.example/path"),
+        "{text}"
+    );
+    assert!(
+        text.contains("307") && text.contains("https://elsewhere.example/path"),
+        "{text}"
+    );
+    assert!(!text.contains("secret") && !text.contains("pw"), "{text}");
+}
+
+#[tokio::test]
+async fn redirects_are_refused_not_followed() {
+    // From the API: the bearer token is not carried on.
+    let emulator = Emulator::start(Config::default()).await.unwrap();
+    let server = RawServer::start(|_| Some(REDIRECT.to_owned()));
+    let config = Config::default();
+    let credentials = Credentials::new(config.client_id, config.client_secret);
+    let client = Client::builder(credentials.clone())
+        .api_endpoint(&server.url)
+        .auth_endpoint(emulator.base_url())
+        .retry(quick_retry())
+        .build()
+        .unwrap();
+    let err = client
+        .send_value(&weather("moved"), Stage::Development, Region::NorthAmerica)
+        .await
+        .unwrap_err();
+    assert_redirect_refused(&err);
+    assert_eq!(server.requests(), 1);
+
+    // From the token endpoint: the client secret is not carried on.
+    let server = RawServer::start(|_| Some(REDIRECT.to_owned()));
+    let client = Client::builder(credentials)
+        .api_endpoint(emulator.base_url())
+        .auth_endpoint(&server.url)
+        .retry(quick_retry())
+        .build()
+        .unwrap();
+    let err = client
+        .send_value(&weather("moved"), Stage::Development, Region::NorthAmerica)
+        .await
+        .unwrap_err();
+    assert_redirect_refused(&err);
+    assert_eq!(server.requests(), 1);
+    assert_eq!(emulator.event_requests(), 0);
+}
+
+#[tokio::test]
+async fn a_lost_answer_is_unknown_a_refused_connection_is_a_failure() {
+    let emulator = Emulator::start(Config::default()).await.unwrap();
+    let config = Config::default();
+    let credentials = Credentials::new(config.client_id, config.client_secret);
+    let retry = Retry {
+        max_attempts: 3,
+        ..quick_retry()
+    };
+
+    // The request arrives, the answer never does: it may have been accepted.
+    let server = RawServer::start(|_| None);
+    let client = Client::builder(credentials.clone())
+        .api_endpoint(&server.url)
+        .auth_endpoint(emulator.base_url())
+        .retry(retry.clone())
+        .build()
+        .unwrap();
+    let err = client
+        .send_value(&weather("lost"), Stage::Development, Region::NorthAmerica)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Unknown { attempts: 3, .. }), "{err}");
+    assert!(err.to_string().contains("safe to resend"), "{err}");
+    assert_eq!(server.requests(), 3);
+    let bodies = vec![weather("lost-1"), weather("lost-2")];
+    let summary =
+        proactive_client::Summary::collect(client.send_all(bodies, Stage::Development, Region::NorthAmerica, 2)).await;
+    assert_eq!(summary.unknown.iter().map(|(i, _)| *i).collect::<Vec<_>>(), [0, 1]);
+    assert!(summary.failed.is_empty() && summary.accepted.is_empty());
+
+    // Nothing listens: nothing was sent, a plain failure.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let client = Client::builder(credentials)
+        .api_endpoint(&url)
+        .auth_endpoint(emulator.base_url())
+        .retry(retry)
+        .build()
+        .unwrap();
+    let err = client
+        .send_value(&weather("refused"), Stage::Development, Region::NorthAmerica)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport { attempts: 3, .. }), "{err}");
+    let summary = proactive_client::Summary::collect(client.send_all(
+        vec![weather("refused-1")],
+        Stage::Development,
+        Region::NorthAmerica,
+        1,
+    ))
+    .await;
+    assert_eq!(summary.failed.len(), 1);
+    assert!(summary.unknown.is_empty());
 }
 
 #[test]

@@ -10,8 +10,8 @@
 //!   own certificate chain (`GET /emulator/echo-api-cert.pem`) leading to a root generated at
 //!   start-up (`GET /emulator/root-ca.pem`, [`Emulator::root_pem`]).
 //!
-//! Faults (rate limiting with `Retry-After`, a share of 500s, added latency, dropped connections)
-//! can be injected to exercise clients.
+//! Faults (rate limiting with `Retry-After`, a share of 500s, added latency, dropped connections,
+//! a first few token requests answered `503`) can be injected to exercise clients.
 //!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
@@ -107,9 +107,13 @@ impl Default for Config {
     }
 }
 
-/// Faults injected into `POST /v1/proactiveEvents…` (never into the token endpoint).
+/// Faults injected into `POST /v1/proactiveEvents…`, and (only [`token_failures`](Self::token_failures))
+/// into the token endpoint.
 #[derive(Clone, Debug, Default)]
 pub struct Faults {
+    /// The first this many token requests are answered `503` with Login with Amazon's error body
+    /// (`temporarily_unavailable`), whatever they ask (default 0).
+    pub token_failures: u32,
     /// At most this many requests per second; more get `429` with `Retry-After`.
     pub rate_limit: Option<u32>,
     /// The `Retry-After` seconds sent with a 429 (default 1).
@@ -317,6 +321,13 @@ async fn token(
 ) -> Response {
     let mut inner = shared.lock();
     inner.token_requests += 1;
+    if inner.token_requests <= u64::from(shared.config.faults.token_failures) {
+        return lwa_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "temporarily_unavailable",
+            "Injected failure",
+        );
+    }
     let Ok(Form(form)) = form else {
         return lwa_error(
             StatusCode::BAD_REQUEST,
@@ -431,7 +442,7 @@ async fn event(
         } else if chance(&mut inner.dice, faults.error_rate) {
             Fault::Fail
         } else if chance(&mut inner.dice, faults.drop_rate) {
-            if roll(&mut inner.dice) % 2 == 0 {
+            if roll(&mut inner.dice).is_multiple_of(2) {
                 Fault::DropBefore
             } else {
                 Fault::DropAfter
@@ -505,22 +516,12 @@ fn accept(shared: &Shared, headers: &HeaderMap, body: &[u8], stage: &'static str
             )
         }
     };
-    let report = proactive_schemas::validate(&value);
+    let report = proactive_schemas::validate_for_sending(&value, proactive_schemas::jiff::Timestamp::now());
     if !report.is_valid() {
         // The report keeps the first 100 errors and counts the rest: the answer stays small.
         let mut problems: Vec<String> = report.errors.iter().map(ToString::to_string).collect();
         problems.extend(report.omitted_note(proactive_schemas::Severity::Error));
         return api_error(StatusCode::BAD_REQUEST, "INVALID_REQUEST", problems.join("; "));
-    }
-    let expiry = value["expiryTime"]
-        .as_str()
-        .and_then(|s| s.parse::<proactive_schemas::DateTime>().ok());
-    if expiry.is_some_and(|e| e.timestamp() <= proactive_schemas::jiff::Timestamp::now()) {
-        return api_error(
-            StatusCode::BAD_REQUEST,
-            "INVALID_REQUEST",
-            "/expiryTime: the expiry time has passed",
-        );
     }
     let reference_id = value["referenceId"].as_str().unwrap_or_default().to_owned();
     let event = value["event"]["name"].as_str().unwrap_or_default().to_owned();

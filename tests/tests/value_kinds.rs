@@ -20,7 +20,9 @@ fn errors(body: &Value) -> Vec<String> {
 fn refused_everywhere(body: &Value, pointer: &str, reason: &str) {
     let errors = errors(body);
     assert!(
-        errors.iter().any(|e| e.starts_with(&format!("{pointer}: ")) && e.contains(reason)),
+        errors
+            .iter()
+            .any(|e| e.starts_with(&format!("{pointer}: ")) && e.contains(reason)),
         "expected an error at {pointer} mentioning {reason:?}: {errors:?}"
     );
     let typed = serde_json::from_value::<Request>(body.clone());
