@@ -73,7 +73,6 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
-
     let mut client = Client::builder(Credentials::from_env()?);
     let mut verifier = Verifier::builder(&args.skill_id);
     if let Some(url) = &args.trust_emulator {
