@@ -24,9 +24,9 @@
 //! });
 //! let report = proactive_schemas::validate(&body);
 //! let pointers: Vec<&str> = report.errors.iter().map(|d| d.pointer.as_str()).collect();
+//! // The misspelt `alertTyp` is one error, with its suggestion (no second "missing `alertType`").
 //! assert_eq!(pointers, [
 //!     "/event/payload/weatherAlert/alertTyp",
-//!     "/event/payload/weatherAlert/alertType",
 //!     "/expiryTime",
 //!     "/referenceId",
 //! ]);
