@@ -3,8 +3,9 @@
 use std::path::Path;
 use std::process::Command;
 
+/// Inside this crate, so the tests also run from the packaged crate (`cargo package`).
 fn fixtures() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/codegen"))
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"))
 }
 
 fn bin() -> Command {

@@ -588,7 +588,8 @@ fn the_shipped_examples_are_refused_as_expired_and_sent_with_restamp() {
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
     assert_eq!(
-        text.matches("error: /expiryTime: the expiry time has already passed").count(),
+        text.matches("error: /expiryTime: the expiry time has already passed")
+            .count(),
         files.len(),
         "{text}"
     );

@@ -27,16 +27,49 @@ pub(crate) struct Field {
     pub skip: bool,
 }
 
-const CONTAINER_OPTIONS: &[&str] = &["event", "locales", "schema"];
-const FIELD_OPTIONS: &[&str] = &["path", "localized", "key", "skip"];
+/// What follows an option's name.
+#[derive(Clone, Copy, PartialEq)]
+enum Shape {
+    /// `name = "..."`
+    Str,
+    /// `name(...)`
+    List,
+    /// `name` alone
+    Flag,
+}
 
-fn unknown(cx: &mut Ctxt, ident: &Ident, options: &[&str]) {
+const CONTAINER_OPTIONS: &[(&str, Shape)] = &[("event", Shape::Str), ("locales", Shape::List), ("schema", Shape::Str)];
+const FIELD_OPTIONS: &[(&str, Shape)] = &[
+    ("path", Shape::Str),
+    ("localized", Shape::Flag),
+    ("key", Shape::Str),
+    ("skip", Shape::Flag),
+];
+
+/// The option `ident` names, and whether it was only assumed. An unknown option is reported,
+/// with a suggestion when one is close; if the suggested option would parse in its place
+/// (`localised` where a flag fits), it is assumed, so the rest of the build goes on as the user
+/// meant and adds no errors that only follow from the typo (such as "`key` needs `localized`").
+fn option(
+    cx: &mut Ctxt,
+    ident: &Ident,
+    options: &[(&'static str, Shape)],
+    input: ParseStream,
+) -> Option<(&'static str, bool)> {
     let name = ident.to_string();
-    let help = match suggest(&name, options.iter().copied()) {
+    if let Some((known, _)) = options.iter().find(|(o, _)| *o == name) {
+        return Some((known, false));
+    }
+    let suggestion = suggest(&name, options.iter().map(|(o, _)| *o));
+    let help = match suggestion {
         Some(s) => format!("did you mean `{s}`?"),
         None => format!(
             "expected one of {}",
-            options.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ")
+            options
+                .iter()
+                .map(|(o, _)| format!("`{o}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     };
     cx.error_help(
@@ -44,15 +77,36 @@ fn unknown(cx: &mut Ctxt, ident: &Ident, options: &[&str]) {
         format!("unknown option `{name}` in `#[proactive(...)]`"),
         help,
     );
+    let (assumed, shape) = *options.iter().find(|(o, _)| Some(*o) == suggestion)?;
+    let fits = match shape {
+        Shape::Str => input.peek(Token![=]) && input.peek2(LitStr),
+        Shape::List => input.peek(syn::token::Paren),
+        Shape::Flag => input.is_empty() || input.peek(Token![,]),
+    };
+    fits.then_some((assumed, true))
 }
 
-fn repeated<T>(cx: &mut Ctxt, slot: &Option<T>, ident: &Ident) -> bool {
-    if slot.is_some() {
-        cx.error(ident.span(), format!("option `{ident}` is given twice"));
-        true
-    } else {
-        false
+/// Whether to take an option's value. Giving an option twice is an error; a value only assumed
+/// from a typo never is, and gives way to the option spelled right.
+fn accept(
+    cx: &mut Ctxt,
+    taken: bool,
+    ident: &Ident,
+    (name, assumed): (&'static str, bool),
+    guessed: &mut Vec<&'static str>,
+) -> bool {
+    if assumed {
+        if !taken {
+            guessed.push(name);
+        }
+        return !taken;
     }
+    if taken && !guessed.contains(&name) {
+        cx.error(ident.span(), format!("option `{ident}` is given twice"));
+        return false;
+    }
+    guessed.retain(|g| *g != name);
+    true
 }
 
 /// Skips what follows an unknown option (`= value` or `(...)`), so parsing can go on.
@@ -98,31 +152,32 @@ fn string_value(input: ParseStream) -> syn::Result<LitStr> {
 
 pub(crate) fn container(cx: &mut Ctxt, attrs: &[Attribute]) -> Container {
     let mut c = Container::default();
+    let mut guessed = Vec::new();
     for_each_option(cx, attrs, |cx, ident, input| {
-        match ident.to_string().as_str() {
+        let Some(opt) = option(cx, ident, CONTAINER_OPTIONS, input) else {
+            return skip_value(input);
+        };
+        match opt.0 {
             "event" => {
                 let v = string_value(input)?;
-                if !repeated(cx, &c.event, ident) {
+                if accept(cx, c.event.is_some(), ident, opt, &mut guessed) {
                     c.event = Some(v);
                 }
             }
             "schema" => {
                 let v = string_value(input)?;
-                if !repeated(cx, &c.schema, ident) {
+                if accept(cx, c.schema.is_some(), ident, opt, &mut guessed) {
                     c.schema = Some(v);
                 }
             }
-            "locales" => {
+            _ => {
+                // `locales`
                 let content;
                 syn::parenthesized!(content in input);
                 let list = Punctuated::<LitStr, Token![,]>::parse_terminated(&content)?;
-                if !repeated(cx, &c.locales, ident) {
+                if accept(cx, c.locales.is_some(), ident, opt, &mut guessed) {
                     c.locales = Some((ident.span(), list.into_iter().collect()));
                 }
-            }
-            _ => {
-                unknown(cx, ident, CONTAINER_OPTIONS);
-                skip_value(input)?;
             }
         }
         Ok(())
@@ -132,34 +187,34 @@ pub(crate) fn container(cx: &mut Ctxt, attrs: &[Attribute]) -> Container {
 
 pub(crate) fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> Field {
     let mut f = Field::default();
+    let mut guessed = Vec::new();
     for_each_option(cx, attrs, |cx, ident, input| {
-        match ident.to_string().as_str() {
+        let Some(opt) = option(cx, ident, FIELD_OPTIONS, input) else {
+            return skip_value(input);
+        };
+        match opt.0 {
             "path" => {
                 let v = string_value(input)?;
-                if !repeated(cx, &f.path, ident) {
+                if accept(cx, f.path.is_some(), ident, opt, &mut guessed) {
                     f.path = Some(v);
                 }
             }
             "key" => {
                 let v = string_value(input)?;
-                if !repeated(cx, &f.key, ident) {
+                if accept(cx, f.key.is_some(), ident, opt, &mut guessed) {
                     f.key = Some(v);
                 }
             }
             "localized" => {
-                if !repeated(cx, &f.localized, ident) {
+                if accept(cx, f.localized.is_some(), ident, opt, &mut guessed) {
                     f.localized = Some(ident.clone());
                 }
             }
-            "skip" => {
-                if f.skip {
-                    cx.error(ident.span(), "option `skip` is given twice");
-                }
-                f.skip = true;
-            }
             _ => {
-                unknown(cx, ident, FIELD_OPTIONS);
-                skip_value(input)?;
+                // `skip`
+                if accept(cx, f.skip, ident, opt, &mut guessed) {
+                    f.skip = true;
+                }
             }
         }
         Ok(())

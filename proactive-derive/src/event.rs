@@ -11,7 +11,8 @@ use syn::{Data, DeriveInput, Fields, LitStr};
 
 use crate::attr;
 use crate::ctxt::Ctxt;
-use crate::suggest::suggest;
+use crate::fits::Field;
+use crate::suggest::{locale_help, suggest};
 
 include!(concat!(env!("OUT_DIR"), "/catalogue.rs"));
 
@@ -32,9 +33,9 @@ fn catalogue() -> &'static [EventSchema] {
 
 /// Where an event's schema comes from: the catalogue (generated types exist in
 /// `proactive_schemas::events`) or a user's file (no generated types).
-struct Source {
-    schema: EventSchema,
-    builtin: bool,
+pub(crate) struct Source {
+    pub(crate) schema: EventSchema,
+    pub(crate) builtin: bool,
     file: Option<String>,
 }
 
@@ -178,7 +179,7 @@ pub(crate) fn expand(input: DeriveInput) -> TokenStream {
             cx.error_help(
                 field.ty.span(),
                 format!("attribute `{path}` is required, so its field cannot be an `Option`"),
-                "cover an optional parent with a whole generated struct instead",
+                option_help(&source, &path),
             );
         }
         if !source.builtin && matches!(attribute.ty, Type::Object(_)) {
@@ -197,12 +198,21 @@ pub(crate) fn expand(input: DeriveInput) -> TokenStream {
             broken: cx.count() > errors_before,
         });
     }
-    if locales.is_empty() && covered.iter().any(|c| c.localized.is_some()) && container.locales.is_none() {
-        cx.error_help(
-            input.ident.span(),
-            "localized fields need the locales they are given in",
-            "add `locales(\"en-US\", ...)` to `#[proactive(...)]`",
-        );
+    if let Some(first) = covered.iter().find(|c| c.localized.is_some()) {
+        match &container.locales {
+            None => cx.error_help(
+                input.ident.span(),
+                "localized fields need the locales they are given in",
+                "add `locales(\"en-US\", ...)` to `#[proactive(...)]`",
+            ),
+            // No locale means no `localizedAttributes` entry, so every value would fail to send.
+            Some((span, list)) if list.is_empty() => cx.error_help(
+                *span,
+                format!("`locales()` is empty, but field `{}` is `localized`", first.ident),
+                "list the locales the localized fields are given in, e.g. `locales(\"en-US\")`",
+            ),
+            Some(_) => {}
+        }
     }
     check_required(&mut cx, &input.ident, event, &covered, &assumed);
 
@@ -250,6 +260,29 @@ fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
     }
 }
 
+/// The help for an `Option` field on a required attribute: the nearest optional ancestor can be
+/// left out, or nothing can be when every ancestor is required.
+fn option_help(source: &Source, path: &str) -> String {
+    let event = &source.schema;
+    let mut parent = path;
+    while let Some((p, _)) = parent.rsplit_once('.') {
+        parent = p;
+        let Some(property) = event.attribute(parent) else { break };
+        if property.required {
+            continue;
+        }
+        return match &property.ty {
+            Type::Object(o) if source.builtin => format!(
+                "to leave `{path}` out, leave out its optional parent: cover `{parent}` whole with a field of type \
+                 `Option<{}>`",
+                o.rust_name
+            ),
+            _ => format!("to leave `{path}` out, leave out its optional parent `{parent}`: cover nothing inside it"),
+        };
+    }
+    format!("every `{}` event has `{path}`: remove the `Option`", event.name)
+}
+
 fn check_locales(cx: &mut Ctxt, container: &attr::Container) -> Vec<String> {
     let Some((_, list)) = &container.locales else {
         return Vec::new();
@@ -268,14 +301,11 @@ fn check_locales(cx: &mut Ctxt, container: &attr::Container) -> Vec<String> {
             } else {
                 "malformed locale"
             };
-            match suggest(&locale, proactive_codegen::ALEXA_LOCALES.iter().copied()) {
-                Some(s) => cx.error_help(lit.span(), format!("{what} `{locale}`"), format!("did you mean `{s}`?")),
-                None => cx.error_help(
-                    lit.span(),
-                    format!("{what} `{locale}`"),
-                    format!("Alexa locales are {}", proactive_codegen::ALEXA_LOCALES.join(", ")),
-                ),
-            }
+            cx.error_help(
+                lit.span(),
+                format!("{what} `{locale}`"),
+                locale_help(&locale, proactive_codegen::ALEXA_LOCALES),
+            );
         } else if seen.contains(&locale) {
             cx.error(lit.span(), format!("locale `{locale}` is listed twice"));
         } else {
@@ -426,8 +456,8 @@ fn is_present(
     required && (parent.is_empty() || is_present(event, parent, is_covered, has_inside))
 }
 
-/// The `kind::…` marker for an attribute type, or `None` when the derive cannot cover it.
-fn kind(source: &Source, ty: &Type, span: Span) -> TokenStream {
+/// The `kind::…` marker for an attribute type (`kind::Any` when no generated type exists).
+pub(crate) fn kind(source: &Source, ty: &Type, span: Span) -> TokenStream {
     // The module may be a raw identifier (`r#type`), which `Ident::new` does not take.
     let module: syn::Ident =
         syn::parse_str(&source.schema.module).unwrap_or_else(|_| syn::Ident::new("invalid_module", Span::call_site()));
@@ -469,14 +499,18 @@ fn emit(input: &DeriveInput, source: &Source, locales: &[String], covered: &[Cov
             continue;
         };
         let ident = c.ident;
-        let field_name = ident.to_string();
         let segments: Vec<&str> = c.path.split('.').collect();
-        let ty_span = c.field.ty.span();
+        // Type checks look inside the `Option` of an optional field.
+        let field = Field {
+            strukt: name,
+            ident,
+            path: &c.path,
+            ty: c.optional.unwrap_or(&c.field.ty),
+        };
         match &c.localized {
             Some(key) => {
                 let reference = format!("localizedattribute:{key}");
-                let text =
-                    quote_spanned!(ty_span=> ::proactive_schemas::__private::localized(value, #field_name, locale)?);
+                let text = crate::fits::localized(&field);
                 if c.optional.is_some() {
                     sets.push(quote! {
                         if self.#ident.is_some() {
@@ -501,9 +535,7 @@ fn emit(input: &DeriveInput, source: &Source, locales: &[String], covered: &[Cov
                 }
             }
             None => {
-                let span = c.optional.map_or(ty_span, |t| t.span());
-                let kind = kind(source, &attribute.ty, span);
-                let value = quote_spanned!(span=> ::proactive_schemas::__private::attribute::<#kind, _>(value));
+                let value = crate::fits::attribute(source, &field, &attribute.ty, attribute.required);
                 if c.optional.is_some() {
                     sets.push(quote! {
                         if let ::std::option::Option::Some(value) = &self.#ident {

@@ -8,7 +8,7 @@ use syn::punctuated::Punctuated;
 use syn::{braced, Expr, Ident, LitStr, Token};
 
 use crate::ctxt::Ctxt;
-use crate::suggest::suggest;
+use crate::suggest::locale_help;
 
 struct Table {
     entries: Punctuated<Entry, Token![,]>,
@@ -93,18 +93,11 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
     for entry in &table.entries {
         let locale = entry.locale.value();
         if !proactive_codegen::ALEXA_LOCALES.contains(&locale.as_str()) {
-            match suggest(&locale, proactive_codegen::ALEXA_LOCALES.iter().copied()) {
-                Some(s) => cx.error_help(
-                    entry.locale.span(),
-                    format!("unknown Alexa locale `{locale}`"),
-                    format!("did you mean `{s}`?"),
-                ),
-                None => cx.error_help(
-                    entry.locale.span(),
-                    format!("unknown Alexa locale `{locale}`"),
-                    format!("Alexa locales are {}", proactive_codegen::ALEXA_LOCALES.join(", ")),
-                ),
-            }
+            cx.error_help(
+                entry.locale.span(),
+                format!("unknown Alexa locale `{locale}`"),
+                locale_help(&locale, proactive_codegen::ALEXA_LOCALES),
+            );
         } else if locales.contains(&locale) {
             cx.error(entry.locale.span(), format!("locale `{locale}` appears twice"));
         }

@@ -47,4 +47,37 @@ struct Counted {
     count: &'static str,
 }
 
+// The example: an integer type for a date-time.
+#[derive(Event)]
+#[proactive(event = "AMAZON.MediaContent.Available")]
+struct Aired {
+    #[proactive(path = "content.name")]
+    title: proactive_schemas::Localized<String>,
+    #[proactive(path = "content.contentType")]
+    kind: proactive_schemas::events::media_content_available::ContentType,
+    #[proactive(path = "availability.startTime")]
+    airs: u64,
+    #[proactive(path = "availability.method")]
+    method: proactive_schemas::events::media_content_available::Method,
+}
+
+// A whole object, and an attribute of a schema file (whose enums take any `Display` type).
+#[derive(Event)]
+#[proactive(event = "AMAZON.WeatherAlert.Activated")]
+struct Whole {
+    #[proactive(path = "weatherAlert")]
+    alert: String,
+}
+
+#[derive(Event)]
+#[proactive(schema = "schemas/AMAZON.Test.Example.json")]
+struct Parcel {
+    #[proactive(path = "parcel.state")]
+    state: Vec<u8>,
+    #[proactive(path = "parcel.count")]
+    count: u64,
+    #[proactive(path = "parcel.contents")]
+    contents: Vec<u8>,
+}
+
 fn main() {}
