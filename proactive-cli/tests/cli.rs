@@ -4,8 +4,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+/// The crate's directory: `requests/` holds the example bodies, `tests/fixtures/` the fixtures
+/// (links into the workspace, copied into a packaged crate).
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
 }
 
 fn proactive(args: &[&str]) -> Output {
@@ -35,14 +37,14 @@ fn stdout(o: &Output) -> String {
 }
 
 fn example(name: &str) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(root().join("examples").join(name)).unwrap()).unwrap()
+    serde_json::from_str(&std::fs::read_to_string(root().join("requests").join(name)).unwrap()).unwrap()
 }
 
 #[test]
 fn validate_examples_exits_0() {
-    let files: Vec<String> = std::fs::read_dir(root().join("examples"))
+    let files: Vec<String> = std::fs::read_dir(root().join("requests"))
         .unwrap()
-        .map(|e| format!("examples/{}", e.unwrap().file_name().to_string_lossy()))
+        .map(|e| format!("requests/{}", e.unwrap().file_name().to_string_lossy()))
         .filter(|f| f.ends_with(".json"))
         .collect();
     let args: Vec<&str> = std::iter::once("validate")
@@ -122,7 +124,7 @@ fn io_and_usage_errors_exit_2() {
 
 #[test]
 fn preview_prints_each_locale_or_the_chosen_one() {
-    let out = proactive(&["preview", "examples/AMAZON.WeatherAlert.Activated.json"]);
+    let out = proactive(&["preview", "requests/AMAZON.WeatherAlert.Activated.json"]);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
         stdout(&out),
@@ -131,7 +133,7 @@ fn preview_prints_each_locale_or_the_chosen_one() {
     );
     let out = proactive(&[
         "preview",
-        "examples/AMAZON.WeatherAlert.Activated.json",
+        "requests/AMAZON.WeatherAlert.Activated.json",
         "--locale",
         "de-DE",
     ]);
@@ -141,7 +143,7 @@ fn preview_prints_each_locale_or_the_chosen_one() {
     );
     let out = proactive(&[
         "preview",
-        "examples/AMAZON.WeatherAlert.Activated.json",
+        "requests/AMAZON.WeatherAlert.Activated.json",
         "--locale",
         "fr-FR",
     ]);
@@ -575,9 +577,9 @@ fn the_shipped_examples_are_refused_as_expired_and_sent_with_restamp() {
         ("ALEXA_CLIENT_ID", "amzn1.application-oa2-client.emulator"),
         ("ALEXA_CLIENT_SECRET", "emulator-secret"),
     ];
-    let files: Vec<String> = std::fs::read_dir(root().join("examples"))
+    let files: Vec<String> = std::fs::read_dir(root().join("requests"))
         .unwrap()
-        .map(|e| format!("examples/{}", e.unwrap().file_name().to_string_lossy()))
+        .map(|e| format!("requests/{}", e.unwrap().file_name().to_string_lossy()))
         .filter(|f| f.ends_with(".json"))
         .collect();
     let mut args = vec!["--api-endpoint", &emulator.url, "--auth-endpoint", &emulator.url];

@@ -11,7 +11,7 @@ use proactive_emulator::{Config, Emulator, Faults};
 use serde_json::Value;
 
 fn examples() -> Vec<Value> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/requests");
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())

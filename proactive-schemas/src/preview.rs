@@ -50,7 +50,7 @@ pub const ENGLISH_TEMPLATE: &str = "[English template]";
 ///
 /// ```
 /// let body: serde_json::Value = serde_json::from_str(include_str!(
-///     "../../examples/AMAZON.WeatherAlert.Activated.json"
+///     "../requests/AMAZON.WeatherAlert.Activated.json"
 /// )).unwrap();
 /// assert_eq!(
 ///     proactive_schemas::preview(&body, "en-US").unwrap(),

@@ -444,7 +444,7 @@ impl Validator {
     /// use proactive_schemas::{jiff::Timestamp, validator};
     ///
     /// let body: serde_json::Value =
-    ///     serde_json::from_str(include_str!("../../examples/AMAZON.WeatherAlert.Activated.json")).unwrap();
+    ///     serde_json::from_str(include_str!("../requests/AMAZON.WeatherAlert.Activated.json")).unwrap();
     /// assert!(validator().validate(&body).is_valid());
     /// let later: Timestamp = "2100-01-01T00:00:00Z".parse().unwrap();
     /// let report = validator().validate_for_sending(&body, later);
