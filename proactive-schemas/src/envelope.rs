@@ -1,6 +1,5 @@
 //! The request envelope (spec §4): what is POSTed to the Proactive Events API.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::hash::{BuildHasher, Hasher};
 use std::str::FromStr;
@@ -9,7 +8,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::datetime::DateTime;
-use crate::derive::ToEvent;
+use crate::derive_support::ToEvent;
+use crate::localizable::LocalizedAttributes;
 use crate::validate::{Diagnostic, Report, Severity};
 use crate::Event;
 
@@ -50,7 +50,7 @@ struct RequestRepr {
 
 impl<'de> Deserialize<'de> for Request {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let r: RequestRepr = crate::__private::object(deserializer)?;
+        let r: RequestRepr = crate::de::object(deserializer)?;
         Ok(Request {
             timestamp: r.timestamp,
             reference_id: r.reference_id,
@@ -281,7 +281,7 @@ impl Serialize for RelevantAudience {
 
 impl<'de> Deserialize<'de> for RelevantAudience {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let repr: AudienceRepr = crate::__private::object(deserializer)?;
+        let repr: AudienceRepr = crate::de::object(deserializer)?;
         match (repr.kind, repr.payload.user) {
             (AudienceKind::Multicast, None) => Ok(RelevantAudience::Multicast),
             (AudienceKind::Multicast, Some(_)) => Err(serde::de::Error::custom(
@@ -289,29 +289,6 @@ impl<'de> Deserialize<'de> for RelevantAudience {
             )),
             (AudienceKind::Unicast, Some(user)) if !user.is_empty() => Ok(RelevantAudience::Unicast { user }),
             (AudienceKind::Unicast, _) => Err(serde::de::Error::custom("a Unicast audience needs `payload.user`")),
-        }
-    }
-}
-
-/// One locale's entry of `localizedAttributes`: `{"locale": "en-US", "<key>": "<text>", …}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LocalizedAttributes {
-    /// The locale, e.g. `en-US`.
-    pub locale: String,
-    /// The text of each key in that locale.
-    #[serde(flatten)]
-    pub values: BTreeMap<String, String>,
-}
-
-impl LocalizedAttributes {
-    /// An entry for `locale` with the given key/text pairs.
-    pub fn new<K: Into<String>, V: Into<String>>(
-        locale: impl Into<String>,
-        values: impl IntoIterator<Item = (K, V)>,
-    ) -> Self {
-        LocalizedAttributes {
-            locale: locale.into(),
-            values: values.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
         }
     }
 }

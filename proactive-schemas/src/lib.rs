@@ -31,7 +31,8 @@ extern crate self as proactive_schemas;
 
 mod bounded;
 mod datetime;
-mod derive;
+mod de;
+mod derive_support;
 mod envelope;
 mod errors;
 mod integer;
@@ -49,14 +50,13 @@ pub mod __private;
 
 pub use bounded::{BoundedVec, LengthError};
 pub use datetime::{DateTime, DateTimeError};
-pub use derive::{kind, Fits, Localized, MissingLocale, ToEvent};
+pub use derive_support::{kind, Fits, Localized, MissingLocale, ToEvent};
 pub use envelope::{
-    is_valid_reference_id, BuildError, LocalizedAttributes, ReferenceId, ReferenceIdError, RelevantAudience, Request,
-    RequestBuilder,
+    is_valid_reference_id, BuildError, ReferenceId, ReferenceIdError, RelevantAudience, Request, RequestBuilder,
 };
 pub use errors::{EventParseError, ParseEnumError};
 pub use locale::{is_alexa_locale, ALEXA_LOCALES};
-pub use localizable::{is_valid_key, Localizable, LOCALIZED_PREFIX};
+pub use localizable::{is_valid_key, Localizable, LocalizedAttributes, LOCALIZED_PREFIX};
 pub use meta::{AttributeKind, AttributeMeta, EventMeta, EventPayload, GeneratedEnum, GeneratedStruct, UtteranceMeta};
 pub use preview::{preview, PreviewError};
 pub use redact::redact_url;

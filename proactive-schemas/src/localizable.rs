@@ -1,5 +1,6 @@
 //! Attributes that hold either a literal or a key into `localizedAttributes`.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -95,5 +96,28 @@ impl<'de> Deserialize<'de> for Localizable<String> {
             Some(key) => Localizable::Key(key.to_owned()),
             None => Localizable::Literal(s),
         })
+    }
+}
+
+/// One locale's entry of `localizedAttributes`: `{"locale": "en-US", "<key>": "<text>", …}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocalizedAttributes {
+    /// The locale, e.g. `en-US`.
+    pub locale: String,
+    /// The text of each key in that locale.
+    #[serde(flatten)]
+    pub values: BTreeMap<String, String>,
+}
+
+impl LocalizedAttributes {
+    /// An entry for `locale` with the given key/text pairs.
+    pub fn new<K: Into<String>, V: Into<String>>(
+        locale: impl Into<String>,
+        values: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        LocalizedAttributes {
+            locale: locale.into(),
+            values: values.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        }
     }
 }

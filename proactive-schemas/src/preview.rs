@@ -61,12 +61,16 @@ pub fn preview(request: &Value, locale: &str) -> Result<String, PreviewError> {
     crate::validate::validator().preview(request, locale)
 }
 
+impl crate::Validator {
+    /// What Alexa would say for a request body in `locale` (see [`preview()`]), for this
+    /// validator's catalogue.
+    pub fn preview(&self, request: &Value, locale: &str) -> Result<String, PreviewError> {
+        preview_with(self, request, locale)
+    }
+}
+
 /// The spoken text of a request body for an event of the given catalogue.
-pub(crate) fn preview_with(
-    validator: &crate::Validator,
-    request: &Value,
-    locale: &str,
-) -> Result<String, PreviewError> {
+fn preview_with(validator: &crate::Validator, request: &Value, locale: &str) -> Result<String, PreviewError> {
     let meta = request
         .pointer("/event/name")
         .and_then(Value::as_str)

@@ -419,11 +419,6 @@ impl Validator {
         }
     }
 
-    /// What Alexa would say for a request body in `locale` (see [`crate::preview()`]).
-    pub fn preview(&self, request: &Value, locale: &str) -> Result<String, crate::PreviewError> {
-        crate::preview::preview_with(self, request, locale)
-    }
-
     /// The metadata of a known event.
     pub fn event(&self, name: &str) -> Option<&'static EventMeta> {
         self.events.get(name).map(|(m, _)| *m)

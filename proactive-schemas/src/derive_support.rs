@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde_json::Value;
 
-use crate::envelope::LocalizedAttributes;
+use crate::localizable::LocalizedAttributes;
 
 /// A user type that describes one event: implemented by `#[derive(Event)]`.
 ///
