@@ -1,0 +1,313 @@
+//! The rules JSON Schema cannot express (spec §4): the expiry window, integers that fit the
+//! generated types, and the localized-attribute cross-references.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::Value;
+
+use super::report::{shown, suggestion, Found};
+use super::schema::push_token;
+use crate::datetime::DateTime;
+use crate::integer::IntegerValue;
+use crate::locale::{is_alexa_locale, ALEXA_LOCALES};
+use crate::localizable::{is_valid_key, LOCALIZED_PREFIX};
+use crate::meta::{AttributeKind, EventMeta};
+
+/// Spec §4: expiryTime is 5 minutes to 24 hours after timestamp, both bounds inclusive.
+pub(super) fn expiry_window(request: &Value, found: &mut Found) {
+    let parse = |key: &str| {
+        request
+            .get(key)
+            .and_then(Value::as_str)
+            .and_then(|s| DateTime::parse(s).ok())
+    };
+    let (Some(timestamp), Some(expiry)) = (parse("timestamp"), parse("expiryTime")) else {
+        // A missing or malformed date-time is reported by the schema, whose `date-time` is this
+        // same `DateTime::parse`: nothing passes unchecked.
+        return;
+    };
+    let gap = expiry.timestamp().duration_since(timestamp.timestamp());
+    let min = jiff::SignedDuration::from_mins(5);
+    let max = jiff::SignedDuration::from_hours(24);
+    if gap < jiff::SignedDuration::ZERO {
+        found.error("/expiryTime", || {
+            format!("expiryTime {} is before timestamp {}", expiry, timestamp)
+        });
+    } else if gap < min {
+        found.error("/expiryTime", || {
+            format!(
+                "expiryTime is {} after timestamp; it must be at least 5 minutes after",
+                human(gap)
+            )
+        });
+    } else if gap > max {
+        found.error("/expiryTime", || {
+            format!(
+                "expiryTime is {} after timestamp; it must be at most 24 hours after",
+                human(gap)
+            )
+        });
+    }
+}
+
+pub(super) fn human(d: jiff::SignedDuration) -> String {
+    let s = d.as_secs();
+    let (h, m, s) = (s / 3600, (s % 3600) / 60, s % 60);
+    let mut parts = Vec::new();
+    if h > 0 {
+        parts.push(format!("{h} h"));
+    }
+    if m > 0 {
+        parts.push(format!("{m} min"));
+    }
+    if s > 0 || parts.is_empty() {
+        parts.push(format!("{s} s"));
+    }
+    parts.join(" ")
+}
+
+/// A `"localizedattribute:<key>"` reference found in the payload.
+pub(super) struct KeyRef<'a> {
+    key: &'a str,
+    pointer: String,
+}
+
+/// Arrays nested in arrays deeper than this are not searched for references (no schema of the
+/// catalogue nests arrays; the schema reports the shape).
+pub(super) const MAX_ARRAY_NESTING: usize = 8;
+
+/// Whether some attribute of `meta` is at the dotted `path` or below it.
+pub(super) fn is_known_path(meta: &EventMeta, path: &str) -> bool {
+    meta.attributes.iter().any(|a| {
+        a.path
+            .strip_prefix(path)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+    })
+}
+
+/// Collects localized-attribute references in the payload, checking each sits on an
+/// `x-localizable` attribute and names a valid key.
+///
+/// Only paths the event's schema knows are searched (an unknown property is the schema's to
+/// report, and cannot hold a reference), and `path` and `pointer` are one buffer each, grown and
+/// cut back: the work is linear in the payload however deep or wide it is.
+pub(super) fn payload_keys<'v>(
+    meta: &EventMeta,
+    value: &'v Value,
+    path: &mut String,
+    pointer: &mut String,
+    nesting: usize,
+    found: &mut Found,
+    out: &mut Vec<KeyRef<'v>>,
+) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                let (path_len, pointer_len) = (path.len(), pointer.len());
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k);
+                if is_known_path(meta, path) {
+                    push_token(pointer, k);
+                    payload_keys(meta, v, path, pointer, 0, found, out);
+                }
+                path.truncate(path_len);
+                pointer.truncate(pointer_len);
+            }
+        }
+        Value::Array(items) if nesting < MAX_ARRAY_NESTING => {
+            for (i, v) in items.iter().enumerate() {
+                let pointer_len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&i.to_string());
+                payload_keys(meta, v, path, pointer, nesting + 1, found, out);
+                pointer.truncate(pointer_len);
+            }
+        }
+        Value::Number(n) => {
+            // Integers JSON Schema accepts but the generated `i64` cannot hold.
+            let integer = meta.attribute(path).is_some_and(|a| match a.kind {
+                AttributeKind::Integer => true,
+                AttributeKind::Array { items, .. } => matches!(items, AttributeKind::Integer),
+                _ => false,
+            });
+            if integer && crate::integer::from_number(n) == IntegerValue::OutOfRange {
+                found.error(pointer.as_str(), || crate::integer::out_of_range(shown(n)));
+            }
+        }
+        Value::String(s) => {
+            let Some(key) = s.strip_prefix(LOCALIZED_PREFIX) else {
+                return;
+            };
+            let Some(attr) = meta.attribute(path) else { return }; // unknown property: reported by the schema
+            if !matches!(attr.kind, AttributeKind::String) {
+                return; // enums and date-times: the schema reports the value itself
+            }
+            if !attr.localizable {
+                found.error(pointer.as_str(), || {
+                    let localizable: Vec<&str> = meta.localizable().collect();
+                    let hint = if localizable.is_empty() {
+                        format!("`{}` has no localizable attributes", meta.name)
+                    } else {
+                        format!("localizable attributes of `{}`: {}", meta.name, localizable.join(", "))
+                    };
+                    format!(
+                        "`{path}` is not localizable, so it cannot hold {} ({hint})",
+                        shown(&format_args!("{s:?}"))
+                    )
+                });
+            } else if !is_valid_key(key) {
+                found.error(pointer.as_str(), || {
+                    format!(
+                        "{} names an invalid key: localized attribute keys are one or more ASCII letters and digits",
+                        shown(&format_args!("{s:?}"))
+                    )
+                });
+            } else {
+                out.push(KeyRef {
+                    key,
+                    pointer: pointer.clone(),
+                });
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Where a localized key is referenced: the first place, and how many places in all.
+pub(super) struct Uses<'a> {
+    first: &'a str,
+    count: usize,
+}
+
+/// Spec §4 localization rules: locale tags, one entry per locale, every referenced key defined
+/// in every entry, keys only on localizable attributes; plus the per-event locale warning.
+///
+/// A key missing from an entry is one error however many places reference it, and the checks
+/// cost the size of the entries plus the number of distinct keys, never their product: counting
+/// an entry's missing keys is a look-up per key the entry *has*, and a missing key is spelled out
+/// only while the report keeps errors at its pointer.
+pub(super) fn localized(request: &Value, meta: Option<&EventMeta>, found: &mut Found) {
+    let mut refs = Vec::new();
+    if let (Some(meta), Some(payload @ Value::Object(_))) = (meta, request.pointer("/event/payload")) {
+        let (mut path, mut pointer) = (String::new(), String::from("/event/payload"));
+        payload_keys(meta, payload, &mut path, &mut pointer, 0, found, &mut refs);
+    }
+    let Some(Value::Array(entries)) = request.get("localizedAttributes") else {
+        return; // missing or not an array: reported by the schema
+    };
+    if entries.is_empty() {
+        for r in &refs {
+            found.error(r.pointer.as_str(), || {
+                format!(
+                    "references the localized key `{}`, but localizedAttributes is empty",
+                    r.key
+                )
+            });
+        }
+        return;
+    }
+    // Keys are ASCII letters and digits, so a key's order is its pointer's order.
+    let mut keys: BTreeMap<&str, Uses> = BTreeMap::new();
+    for r in &refs {
+        keys.entry(r.key).and_modify(|u| u.count += 1).or_insert(Uses {
+            first: &r.pointer,
+            count: 1,
+        });
+    }
+
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (i, entry) in entries.iter().enumerate() {
+        let Value::Object(entry) = entry else { continue }; // reported by the schema
+        let Some(locale) = entry.get("locale").and_then(Value::as_str) else {
+            continue;
+        };
+        let pointer = format!("/localizedAttributes/{i}/locale");
+        if !is_alexa_locale(locale) {
+            found.error_with(
+                pointer,
+                || {
+                    format!(
+                        "`{}` is not an Alexa locale (one of {})",
+                        shown(locale),
+                        ALEXA_LOCALES.join(", ")
+                    )
+                },
+                || suggestion(locale, ALEXA_LOCALES.iter().copied()),
+            );
+        } else if let Some(first) = seen.get(locale) {
+            found.error(pointer, || {
+                format!("locale `{locale}` already has an entry (/localizedAttributes/{first})")
+            });
+        } else {
+            seen.insert(locale, i);
+            if let Some(supported) = meta.and_then(|m| m.locales) {
+                if !supported.contains(&locale) {
+                    found.warning(pointer, || {
+                        format!(
+                            "Amazon supports `{}` only in {}; `{locale}` users may not hear it",
+                            meta.map_or("", |m| m.name),
+                            supported.join(", ")
+                        )
+                    });
+                }
+            }
+        }
+    }
+
+    // Entries in the order of their pointers (`/localizedAttributes/10` before `/2`), so once the
+    // report keeps no more errors at an entry's pointers, it keeps none at the later entries'.
+    let mut order: Vec<(String, usize)> = (0..entries.len())
+        .map(|i| (format!("/localizedAttributes/{i}/"), i))
+        .collect();
+    order.sort_unstable();
+    for (prefix, i) in &order {
+        let Value::Object(entry) = &entries[*i] else { continue }; // reported by the schema
+        let defined = entry.keys().filter(|k| keys.contains_key(k.as_str())).count();
+        let mut missing = keys.len() - defined;
+        if missing > 0 {
+            let label = match entry.get("locale").and_then(Value::as_str) {
+                Some(l) => format!("locale `{}`", shown(l)),
+                None => format!("entry {i}"),
+            };
+            for (key, uses) in &keys {
+                if missing == 0 {
+                    break;
+                }
+                if entry.contains_key(*key) {
+                    continue;
+                }
+                let pointer = format!("{prefix}{key}");
+                if !found.errors.admits(&pointer) {
+                    found.errors.omit(missing); // this one and the rest, all later by pointer
+                    break;
+                }
+                missing -= 1;
+                found.error(pointer, || {
+                    let elsewhere = match uses.count {
+                        1 => String::new(),
+                        2 => " (and 1 more place)".to_owned(),
+                        n => format!(" (and {} more places)", n - 1),
+                    };
+                    format!(
+                        "{label} does not define the key `{key}` referenced at {}{elsewhere}",
+                        uses.first
+                    )
+                });
+            }
+        }
+        if meta.is_some() {
+            for key in entry.keys().filter(|k| *k != "locale") {
+                if !keys.contains_key(key.as_str()) {
+                    let mut pointer = prefix.clone();
+                    pointer.pop();
+                    push_token(&mut pointer, key);
+                    found.warning(pointer, || {
+                        format!("the key `{}` is not referenced by the payload", shown(key))
+                    });
+                }
+            }
+        }
+    }
+}

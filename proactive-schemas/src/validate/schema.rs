@@ -1,0 +1,209 @@
+//! The compiled JSON Schemas, and their errors turned into diagnostics with pointers.
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use serde_json::Value;
+
+use super::report::{shown, suggestion, Found};
+use crate::datetime::DateTime;
+
+pub(super) struct Compiled {
+    validator: Option<jsonschema::Validator>,
+    schema: Value,
+    problem: Option<String>,
+}
+
+impl Compiled {
+    pub(super) fn new(text: &str) -> Self {
+        let schema: Value = match serde_json::from_str(text) {
+            Ok(v) => v,
+            Err(e) => {
+                return Compiled {
+                    validator: None,
+                    schema: Value::Null,
+                    problem: Some(format!("schema is not valid JSON: {e}")),
+                }
+            }
+        };
+        match jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .should_validate_formats(true)
+            // One definition of a date-time: the typed parse's (the schema crate's own check
+            // accepts fractions of any length and instants no `DateTime` can hold).
+            .with_format("date-time", |s: &str| DateTime::parse(s).is_ok())
+            .build(&schema)
+        {
+            Ok(v) => Compiled {
+                validator: Some(v),
+                schema,
+                problem: None,
+            },
+            Err(e) => Compiled {
+                validator: None,
+                schema,
+                problem: Some(format!("schema does not compile: {e}")),
+            },
+        }
+    }
+}
+
+pub(super) fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "an integer",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Appends `/token` (escaped) to a JSON pointer.
+pub(super) fn push_token(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
+}
+
+/// Runs a compiled schema and turns its errors into diagnostics under `prefix`.
+///
+/// The schema crate collects its errors eagerly, one per failing keyword and instance location
+/// (work linear in the instance for the catalogue's schemas); past the cap, each costs a pointer
+/// and a comparison here.
+pub(super) fn schema_errors(compiled: &Compiled, instance: &Value, prefix: &str, found: &mut Found) {
+    let Some(validator) = &compiled.validator else {
+        let problem = compiled.problem.clone().unwrap_or_default();
+        found.error(prefix, || format!("cannot check against this schema: {problem}"));
+        return;
+    };
+    // Most requests are valid, and a yes/no answer is much cheaper than collecting errors.
+    if validator.is_valid(instance) {
+        return;
+    }
+    let errors: Vec<_> = validator.iter_errors(instance).collect();
+    // A misspelt property is one mistake: its "unknown property" error suggests the right name,
+    // and the right name's "missing required property" error would say the same thing again.
+    let mut misspelt: std::collections::HashSet<(String, String)> = std::collections::HashSet::new();
+    for error in &errors {
+        if let ValidationErrorKind::AdditionalProperties { unexpected } = error.kind() {
+            let known = known_properties(compiled, error.schema_path().as_str());
+            for name in unexpected {
+                if let Some(right) = suggestion(name, known.iter().copied()) {
+                    misspelt.insert((error.instance_path().as_str().to_owned(), right));
+                }
+            }
+        }
+    }
+    for error in errors {
+        let at = format!("{prefix}{}", error.instance_path().as_str());
+        let value = error.instance();
+        match error.kind() {
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                let known = known_properties(compiled, error.schema_path().as_str());
+                for name in unexpected {
+                    let mut pointer = at.clone();
+                    push_token(&mut pointer, name);
+                    found.error_with(
+                        pointer,
+                        || format!("unknown property `{}`", shown(name)),
+                        || suggestion(name, known.iter().copied()),
+                    );
+                }
+            }
+            ValidationErrorKind::Required { property } => {
+                let name = property.as_str().unwrap_or_default();
+                if misspelt.contains(&(error.instance_path().as_str().to_owned(), name.to_owned())) {
+                    continue; // said by the misspelling's suggestion
+                }
+                let mut pointer = at;
+                push_token(&mut pointer, name);
+                found.error(pointer, || format!("missing required property `{}`", shown(name)));
+            }
+            ValidationErrorKind::Type { kind } => {
+                found.error(at, || {
+                    let expected = match kind {
+                        TypeKind::Single(t) => format!("{t}"),
+                        TypeKind::Multiple(ts) => format!("{ts:?}"),
+                    };
+                    format!("expected {}, found {}", article(&expected), json_type(value))
+                });
+            }
+            ValidationErrorKind::Enum { options } => {
+                let values = || -> Vec<&str> {
+                    options
+                        .as_array()
+                        .map(|a| a.iter().filter_map(Value::as_str).collect())
+                        .unwrap_or_default()
+                };
+                found.error_with(
+                    at,
+                    || format!("{} is not one of {}", shown(value), values().join(", ")),
+                    || value.as_str().and_then(|s| suggestion(s, values())),
+                );
+            }
+            ValidationErrorKind::Format { format } if format == "date-time" => {
+                found.error(at, || {
+                    let reason = value.as_str().and_then(|s| DateTime::parse(s).err());
+                    format!(
+                        "{} is not an RFC 3339 date-time (e.g. \"2026-11-20T10:00:00Z\"){}",
+                        shown(value),
+                        reason.map(|e| format!(": {}", e.reason())).unwrap_or_default()
+                    )
+                });
+            }
+            ValidationErrorKind::Pattern { .. } if at == "/referenceId" => {
+                found.error(at, || {
+                    format!(
+                        "{} is not a valid reference id: 1 to 100 characters of A-Z, a-z, 0-9, `~` and `-`",
+                        shown(value)
+                    )
+                });
+            }
+            ValidationErrorKind::MinItems { limit } => {
+                found.error(at, || {
+                    format!(
+                        "expected at least {limit} item(s), found {}",
+                        value.as_array().map_or(0, Vec::len)
+                    )
+                });
+            }
+            ValidationErrorKind::MaxItems { limit } => {
+                found.error(at, || {
+                    format!(
+                        "expected at most {limit} item(s), found {}",
+                        value.as_array().map_or(0, Vec::len)
+                    )
+                });
+            }
+            ValidationErrorKind::MaxProperties { limit: 0 } if at == "/relevantAudience/payload" => {
+                found.error(at, || "a Multicast audience takes an empty payload `{}`".to_owned());
+            }
+            ValidationErrorKind::MinLength { limit: 1 } => found.error(at, || "must not be empty".to_owned()),
+            _ => found.error(at, || shown(&error)),
+        }
+    }
+}
+
+/// The property names the schema object holding an `additionalProperties` keyword knows.
+pub(super) fn known_properties<'s>(compiled: &'s Compiled, schema_path: &str) -> Vec<&'s str> {
+    let parent = schema_path.strip_suffix("/additionalProperties").unwrap_or(schema_path);
+    compiled
+        .schema
+        .pointer(&format!("{parent}/properties"))
+        .and_then(Value::as_object)
+        .map(|m| m.keys().map(String::as_str).collect())
+        .unwrap_or_default()
+}
+
+pub(super) fn article(type_name: &str) -> String {
+    match type_name {
+        "object" | "array" | "integer" => format!("an {type_name}"),
+        "string" | "number" | "boolean" => format!("a {type_name}"),
+        other => other.to_owned(),
+    }
+}
