@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
+use crate::docs::{self, TypeDocs};
 use crate::ir::{Catalogue, EnumType, EventSchema, ObjectType, Property, Type};
 
 /// How the generated code refers to its runtime.
@@ -106,22 +107,8 @@ impl Cx {
         let name = &event.name;
         let mut items = Vec::new();
         let mut emitted = BTreeSet::new();
-        let mut root_doc = format!("The payload of `{name}`.");
-        if let Some(d) = &event.description {
-            root_doc.push_str(&format!("\n\n{d}"));
-        }
-        if !event.utterances.is_empty() {
-            root_doc.push_str("\n\nWhat Alexa says:");
-            for u in &event.utterances {
-                let cond: Vec<String> = u.when.iter().map(|(p, v)| format!("`{p}` is `{v}`")).collect();
-                if cond.is_empty() {
-                    root_doc.push_str(&format!("\n- \"{}\"", u.text));
-                } else {
-                    root_doc.push_str(&format!("\n- when {}: \"{}\"", cond.join(" and "), u.text));
-                }
-            }
-        }
-        self.object(&event.root, &root_doc, &mut items, &mut emitted);
+        let docs = TypeDocs::of(event);
+        self.object(&event.root, &docs::payload(event), &docs, &mut items, &mut emitted);
 
         let description = event.description.clone().unwrap_or_default();
         let schema_text = serde_json::to_string(&event.schema).unwrap_or_default();
@@ -246,19 +233,29 @@ impl Cx {
     }
 
     /// Emits the named types a type needs (nested structs and enums), once each.
-    fn nested(&self, ty: &Type, items: &mut Vec<TokenStream>, emitted: &mut BTreeSet<String>) {
+    fn nested<'a>(
+        &self,
+        ty: &'a Type,
+        docs: &TypeDocs<'a>,
+        items: &mut Vec<TokenStream>,
+        emitted: &mut BTreeSet<String>,
+    ) {
         match ty {
-            Type::Object(o) => {
-                let d = format!("The `{}` object.", o.pointer.rsplit('/').next().unwrap_or_default());
-                self.object(o, &d, items, emitted);
-            }
-            Type::Enum(e) => self.enumeration(e, items, emitted),
-            Type::Array { items: inner, .. } => self.nested(inner, items, emitted),
+            Type::Object(o) => self.object(o, &docs.object(o), docs, items, emitted),
+            Type::Enum(e) => self.enumeration(e, docs, items, emitted),
+            Type::Array { items: inner, .. } => self.nested(inner, docs, items, emitted),
             _ => {}
         }
     }
 
-    fn object(&self, obj: &ObjectType, doc_text: &str, items: &mut Vec<TokenStream>, emitted: &mut BTreeSet<String>) {
+    fn object<'a>(
+        &self,
+        obj: &'a ObjectType,
+        doc_text: &str,
+        docs: &TypeDocs<'a>,
+        items: &mut Vec<TokenStream>,
+        emitted: &mut BTreeSet<String>,
+    ) {
         if !emitted.insert(obj.rust_name.clone()) {
             return;
         }
@@ -266,10 +263,14 @@ impl Cx {
         let serde = &self.serde;
         let serde_path = &self.serde_path;
         let name = ident(&obj.rust_name);
-        let docs = doc(doc_text);
-        let fields: Vec<TokenStream> = obj.properties.iter().map(|p| self.field(p)).collect();
+        let type_doc = doc(doc_text);
+        let fields: Vec<TokenStream> = obj
+            .properties
+            .iter()
+            .map(|p| self.field(p, &docs.field(obj, p)))
+            .collect();
         items.push(quote! {
-            #docs
+            #type_doc
             #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, #serde::Serialize, #serde::Deserialize)]
             #[serde(crate = #serde_path, deny_unknown_fields)]
             pub struct #name {
@@ -279,17 +280,13 @@ impl Cx {
             impl #rt::GeneratedStruct for #name {}
         });
         for p in &obj.properties {
-            self.nested(&p.ty, items, emitted);
+            self.nested(&p.ty, docs, items, emitted);
         }
     }
 
-    fn field(&self, p: &Property) -> TokenStream {
+    fn field(&self, p: &Property, doc_text: &str) -> TokenStream {
         let name = ident(&p.rust_field);
-        let mut doc_text = p.description.clone().unwrap_or_else(|| format!("`{}`.", p.name));
-        if matches!(p.ty, Type::String { localizable: true }) {
-            doc_text.push_str("\n\nLocalizable: a literal, or a key into `localizedAttributes`.");
-        }
-        let docs = doc(&doc_text);
+        let docs = doc(doc_text);
         let rename = if p.rust_field.trim_start_matches("r#") != p.name {
             let n = &p.name;
             quote!(#[serde(rename = #n)])
@@ -326,7 +323,13 @@ impl Cx {
         }
     }
 
-    fn enumeration(&self, e: &EnumType, items: &mut Vec<TokenStream>, emitted: &mut BTreeSet<String>) {
+    fn enumeration<'a>(
+        &self,
+        e: &'a EnumType,
+        docs: &TypeDocs<'a>,
+        items: &mut Vec<TokenStream>,
+        emitted: &mut BTreeSet<String>,
+    ) {
         if !emitted.insert(e.rust_name.clone()) {
             return;
         }
@@ -337,18 +340,25 @@ impl Cx {
         let values: Vec<&String> = e.variants.iter().map(|(v, _)| v).collect();
         let variants: Vec<Ident> = e.variants.iter().map(|(_, v)| ident(v)).collect();
         let type_name = &e.rust_name;
-        let docs = doc(&format!(
-            "One of {}.",
-            values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
-        ));
-        let variant_docs: Vec<String> = values.iter().map(|v| format!(" `{v}`")).collect();
+        let type_doc = doc(&docs.enumeration(e));
+        let variant_docs: Vec<Option<String>> = values.iter().map(|v| docs::variant(e, v)).collect();
+        // A variant is its JSON value, which the enum's doc lists; most have nothing more to say.
+        let allow_missing_docs = variant_docs
+            .iter()
+            .any(Option::is_none)
+            .then(|| quote!(#[allow(missing_docs)]));
+        let variant_docs: Vec<TokenStream> = variant_docs
+            .iter()
+            .map(|d| d.as_deref().map(doc).unwrap_or_default())
+            .collect();
         items.push(quote! {
-            #docs
+            #type_doc
+            #allow_missing_docs
             #[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord, #serde::Serialize)]
             #[serde(crate = #serde_path)]
             pub enum #name {
                 #(
-                    #[doc = #variant_docs]
+                    #variant_docs
                     #[serde(rename = #values)]
                     #variants,
                 )*
@@ -418,7 +428,7 @@ impl Cx {
             })
             .collect();
         let names: Vec<&String> = catalogue.events.iter().map(|e| &e.name).collect();
-        let variant_docs: Vec<String> = names.iter().map(|n| format!(" `{n}`")).collect();
+        let variant_docs: Vec<TokenStream> = catalogue.events.iter().map(|e| doc(&docs::event_variant(e))).collect();
         let from_parts_body = if catalogue.events.is_empty() {
             quote!(::std::result::Result::Err(#rt::EventParseError::unknown(name, EVENTS)))
         } else {
@@ -455,7 +465,7 @@ impl Cx {
             #[non_exhaustive]
             pub enum Event {
                 #(
-                    #[doc = #variant_docs]
+                    #variant_docs
                     #variants(#types),
                 )*
             }

@@ -22,17 +22,20 @@
 //! `proactive-codegen --schemas DIR --out FILE`.
 #![deny(missing_docs)]
 
+mod docs;
 mod emit;
 mod error;
 pub mod ir;
 mod json;
+mod load;
 mod names;
 
 use std::path::Path;
 
 pub use emit::{generate, generate_tokens, Options};
 pub use error::{Error, Errors};
-pub use ir::{load_dir, Catalogue};
+pub use ir::Catalogue;
+pub use load::{load_dir, load_files, load_str};
 
 /// Every locale an Alexa skill can use (spec §4), sorted. The same list as
 /// `proactive_schemas::ALEXA_LOCALES` (a test keeps them equal); here for compile-time checks.

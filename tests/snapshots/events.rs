@@ -28,7 +28,7 @@ pub mod media_content_available {
         pub content: Content,
     }
     impl ::proactive_schemas::GeneratedStruct for MediaContentAvailable {}
-    /// The `availability` object.
+    /// When and how the content is available.
     #[derive(
         ::std::clone::Clone,
         ::std::fmt::Debug,
@@ -53,7 +53,7 @@ pub mod media_content_available {
         pub method: Method,
     }
     impl ::proactive_schemas::GeneratedStruct for Availability {}
-    /// The `provider` object.
+    /// Who provides the content.
     #[derive(
         ::std::clone::Clone,
         ::std::fmt::Debug,
@@ -70,7 +70,10 @@ pub mod media_content_available {
         pub name: ::proactive_schemas::Localizable<::std::string::String>,
     }
     impl ::proactive_schemas::GeneratedStruct for Provider {}
-    /// One of `STREAM`, `AIR`, `RELEASE`, `PREMIERE`, `DROP`.
+    /// How the content becomes available.
+    ///
+    /// One of `STREAM`, `AIR`, `RELEASE`, `PREMIERE` or `DROP`.
+    #[allow(missing_docs)]
     #[derive(
         ::std::clone::Clone,
         ::std::marker::Copy,
@@ -84,19 +87,14 @@ pub mod media_content_available {
     )]
     #[serde(crate = "::proactive_schemas::__private::serde")]
     pub enum Method {
-        /// `STREAM`
         #[serde(rename = "STREAM")]
         Stream,
-        /// `AIR`
         #[serde(rename = "AIR")]
         Air,
-        /// `RELEASE`
         #[serde(rename = "RELEASE")]
         Release,
-        /// `PREMIERE`
         #[serde(rename = "PREMIERE")]
         Premiere,
-        /// `DROP`
         #[serde(rename = "DROP")]
         Drop,
     }
@@ -158,7 +156,7 @@ pub mod media_content_available {
             }
         }
     }
-    /// The `content` object.
+    /// The content.
     #[derive(
         ::std::clone::Clone,
         ::std::fmt::Debug,
@@ -178,7 +176,10 @@ pub mod media_content_available {
         pub content_type: ContentType,
     }
     impl ::proactive_schemas::GeneratedStruct for Content {}
-    /// One of `BOOK`, `EPISODE`, `ALBUM`, `SINGLE`, `MOVIE`, `GAME`.
+    /// The kind of content.
+    ///
+    /// One of `BOOK`, `EPISODE`, `ALBUM`, `SINGLE`, `MOVIE` or `GAME`.
+    #[allow(missing_docs)]
     #[derive(
         ::std::clone::Clone,
         ::std::marker::Copy,
@@ -192,22 +193,16 @@ pub mod media_content_available {
     )]
     #[serde(crate = "::proactive_schemas::__private::serde")]
     pub enum ContentType {
-        /// `BOOK`
         #[serde(rename = "BOOK")]
         Book,
-        /// `EPISODE`
         #[serde(rename = "EPISODE")]
         Episode,
-        /// `ALBUM`
         #[serde(rename = "ALBUM")]
         Album,
-        /// `SINGLE`
         #[serde(rename = "SINGLE")]
         Single,
-        /// `MOVIE`
         #[serde(rename = "MOVIE")]
         Movie,
-        /// `GAME`
         #[serde(rename = "GAME")]
         Game,
     }
@@ -380,7 +375,7 @@ pub mod message_alert_activated {
         pub message_group: MessageGroup,
     }
     impl ::proactive_schemas::GeneratedStruct for MessageAlertActivated {}
-    /// The `state` object.
+    /// The messages' state.
     #[derive(
         ::std::clone::Clone,
         ::std::fmt::Debug,
@@ -402,7 +397,10 @@ pub mod message_alert_activated {
         pub freshness: ::std::option::Option<Freshness>,
     }
     impl ::proactive_schemas::GeneratedStruct for State {}
-    /// One of `UNREAD`, `FLAGGED`.
+    /// The messages' status.
+    ///
+    /// One of `UNREAD` or `FLAGGED`.
+    #[allow(missing_docs)]
     #[derive(
         ::std::clone::Clone,
         ::std::marker::Copy,
@@ -416,10 +414,8 @@ pub mod message_alert_activated {
     )]
     #[serde(crate = "::proactive_schemas::__private::serde")]
     pub enum Status {
-        /// `UNREAD`
         #[serde(rename = "UNREAD")]
         Unread,
-        /// `FLAGGED`
         #[serde(rename = "FLAGGED")]
         Flagged,
     }
@@ -469,7 +465,10 @@ pub mod message_alert_activated {
             }
         }
     }
-    /// One of `NEW`, `OVERDUE`.
+    /// How recent the messages are.
+    ///
+    /// One of `NEW` or `OVERDUE`.
+    #[allow(missing_docs)]
     #[derive(
         ::std::clone::Clone,
         ::std::marker::Copy,
@@ -483,10 +482,8 @@ pub mod message_alert_activated {
     )]
     #[serde(crate = "::proactive_schemas::__private::serde")]
     pub enum Freshness {
-        /// `NEW`
         #[serde(rename = "NEW")]
         New,
-        /// `OVERDUE`
         #[serde(rename = "OVERDUE")]
         Overdue,
     }
@@ -536,7 +533,7 @@ pub mod message_alert_activated {
             }
         }
     }
-    /// The `messageGroup` object.
+    /// The messages.
     #[derive(
         ::std::clone::Clone,
         ::std::fmt::Debug,
@@ -562,7 +559,7 @@ pub mod message_alert_activated {
         pub urgency: ::std::option::Option<Urgency>,
     }
     impl ::proactive_schemas::GeneratedStruct for MessageGroup {}
-    /// The `creator` object.
+    /// The sender.
     #[derive(
         ::std::clone::Clone,
         ::std::fmt::Debug,
@@ -577,7 +574,10 @@ pub mod message_alert_activated {
         pub name: ::std::string::String,
     }
     impl ::proactive_schemas::GeneratedStruct for Creator {}
+    /// How urgent the messages are.
+    ///
     /// One of `URGENT`.
+    #[allow(missing_docs)]
     #[derive(
         ::std::clone::Clone,
         ::std::marker::Copy,
@@ -591,7 +591,6 @@ pub mod message_alert_activated {
     )]
     #[serde(crate = "::proactive_schemas::__private::serde")]
     pub enum Urgency {
-        /// `URGENT`
         #[serde(rename = "URGENT")]
         Urgent,
     }
@@ -745,7 +744,7 @@ pub mod occasion_updated {
         pub occasion: Occasion,
     }
     impl ::proactive_schemas::GeneratedStruct for OccasionUpdated {}
-    /// The `state` object.
+    /// The occasion's state.
     #[derive(
         ::std::clone::Clone,
         ::std::fmt::Debug,
@@ -761,7 +760,10 @@ pub mod occasion_updated {
         pub confirmation_status: ConfirmationStatus,
     }
     impl ::proactive_schemas::GeneratedStruct for State {}
-    /// One of `CONFIRMED`, `CANCELED`, `RESCHEDULED`, `REQUESTED`, `CREATED`, `UPDATED`.
+    /// The occasion's status.
+    ///
+    /// One of `CONFIRMED`, `CANCELED`, `RESCHEDULED`, `REQUESTED`, `CREATED` or `UPDATED`.
+    #[allow(missing_docs)]
     #[derive(
         ::std::clone::Clone,
         ::std::marker::Copy,
@@ -775,22 +777,16 @@ pub mod occasion_updated {
     )]
     #[serde(crate = "::proactive_schemas::__private::serde")]
     pub enum ConfirmationStatus {
-        /// `CONFIRMED`
         #[serde(rename = "CONFIRMED")]
         Confirmed,
-        /// `CANCELED`
         #[serde(rename = "CANCELED")]
         Canceled,
-        /// `RESCHEDULED`
         #[serde(rename = "RESCHEDULED")]
         Rescheduled,
-        /// `REQUESTED`
         #[serde(rename = "REQUESTED")]
         Requested,
-        /// `CREATED`
         #[serde(rename = "CREATED")]
         Created,
-        /// `UPDATED`
         #[serde(rename = "UPDATED")]
         Updated,
     }
@@ -863,7 +859,7 @@ pub mod occasion_updated {
             }
         }
     }
-    /// The `occasion` object.
+    /// The occasion.
     #[derive(
         ::std::clone::Clone,
         ::std::fmt::Debug,
@@ -896,7 +892,10 @@ pub mod occasion_updated {
         pub broker: ::std::option::Option<Broker>,
     }
     impl ::proactive_schemas::GeneratedStruct for Occasion {}
-    /// One of `RESERVATION_REQUEST`, `RESERVATION`, `APPOINTMENT_REQUEST`, `APPOINTMENT`.
+    /// The kind of occasion.
+    ///
+    /// One of `RESERVATION_REQUEST`, `RESERVATION`, `APPOINTMENT_REQUEST` or `APPOINTMENT`.
+    #[allow(missing_docs)]
     #[derive(
         ::std::clone::Clone,
         ::std::marker::Copy,
@@ -910,16 +909,12 @@ pub mod occasion_updated {
     )]
     #[serde(crate = "::proactive_schemas::__private::serde")]
     pub enum OccasionType {
-        /// `RESERVATION_REQUEST`
         #[serde(rename = "RESERVATION_REQUEST")]
         ReservationRequest,
-        /// `RESERVATION`
         #[serde(rename = "RESERVATION")]
         Reservation,
-        /// `APPOINTMENT_REQUEST`
         #[serde(rename = "APPOINTMENT_REQUEST")]
         AppointmentRequest,
-        /// `APPOINTMENT`
         #[serde(rename = "APPOINTMENT")]
         Appointment,
     }
@@ -987,7 +982,7 @@ pub mod occasion_updated {
             }
         }
     }
-    /// The `provider` object.
+    /// Who provides the occasion.
     #[derive(
         ::std::clone::Clone,
         ::std::fmt::Debug,
@@ -1004,7 +999,7 @@ pub mod occasion_updated {
         pub name: ::proactive_schemas::Localizable<::std::string::String>,
     }
     impl ::proactive_schemas::GeneratedStruct for Provider {}
-    /// The `broker` object.
+    /// Who booked the occasion.
     #[derive(
         ::std::clone::Clone,
         ::std::fmt::Debug,
@@ -1156,7 +1151,7 @@ pub mod order_status_updated {
         pub order: Order,
     }
     impl ::proactive_schemas::GeneratedStruct for OrderStatusUpdated {}
-    /// The `state` object.
+    /// The order's state.
     #[derive(
         ::std::clone::Clone,
         ::std::fmt::Debug,
@@ -1187,7 +1182,10 @@ pub mod order_status_updated {
         pub delivery_details: ::std::option::Option<DeliveryDetails>,
     }
     impl ::proactive_schemas::GeneratedStruct for State {}
-    /// One of `PREORDER_RECEIVED`, `ORDER_RECEIVED`, `ORDER_PREPARING`, `ORDER_SHIPPED`, `ORDER_OUT_FOR_DELIVERY`, `ORDER_DELIVERED`.
+    /// The order's status.
+    ///
+    /// One of `PREORDER_RECEIVED`, `ORDER_RECEIVED`, `ORDER_PREPARING`, `ORDER_SHIPPED`, `ORDER_OUT_FOR_DELIVERY` or `ORDER_DELIVERED`.
+    #[allow(missing_docs)]
     #[derive(
         ::std::clone::Clone,
         ::std::marker::Copy,
@@ -1201,22 +1199,16 @@ pub mod order_status_updated {
     )]
     #[serde(crate = "::proactive_schemas::__private::serde")]
     pub enum Status {
-        /// `PREORDER_RECEIVED`
         #[serde(rename = "PREORDER_RECEIVED")]
         PreorderReceived,
-        /// `ORDER_RECEIVED`
         #[serde(rename = "ORDER_RECEIVED")]
         OrderReceived,
-        /// `ORDER_PREPARING`
         #[serde(rename = "ORDER_PREPARING")]
         OrderPreparing,
-        /// `ORDER_SHIPPED`
         #[serde(rename = "ORDER_SHIPPED")]
         OrderShipped,
-        /// `ORDER_OUT_FOR_DELIVERY`
         #[serde(rename = "ORDER_OUT_FOR_DELIVERY")]
         OrderOutForDelivery,
-        /// `ORDER_DELIVERED`
         #[serde(rename = "ORDER_DELIVERED")]
         OrderDelivered,
     }
@@ -1290,7 +1282,7 @@ pub mod order_status_updated {
             }
         }
     }
-    /// The `deliveryDetails` object.
+    /// Delivery details.
     #[derive(
         ::std::clone::Clone,
         ::std::fmt::Debug,
@@ -1311,7 +1303,7 @@ pub mod order_status_updated {
         pub expected_arrival: ::std::option::Option<::proactive_schemas::DateTime>,
     }
     impl ::proactive_schemas::GeneratedStruct for DeliveryDetails {}
-    /// The `order` object.
+    /// The order.
     #[derive(
         ::std::clone::Clone,
         ::std::fmt::Debug,
@@ -1327,7 +1319,7 @@ pub mod order_status_updated {
         pub seller: Seller,
     }
     impl ::proactive_schemas::GeneratedStruct for Order {}
-    /// The `seller` object.
+    /// The seller.
     #[derive(
         ::std::clone::Clone,
         ::std::fmt::Debug,
@@ -1483,7 +1475,7 @@ pub mod social_game_invite_available {
         pub game: Game,
     }
     impl ::proactive_schemas::GeneratedStruct for SocialGameInviteAvailable {}
-    /// The `invite` object.
+    /// The invitation.
     #[derive(
         ::std::clone::Clone,
         ::std::fmt::Debug,
@@ -1505,7 +1497,10 @@ pub mod social_game_invite_available {
         pub invite_type: InviteType,
     }
     impl ::proactive_schemas::GeneratedStruct for Invite {}
-    /// One of `FRIEND`, `CONTACT`.
+    /// How the inviter relates to the user.
+    ///
+    /// One of `FRIEND` or `CONTACT`.
+    #[allow(missing_docs)]
     #[derive(
         ::std::clone::Clone,
         ::std::marker::Copy,
@@ -1519,10 +1514,8 @@ pub mod social_game_invite_available {
     )]
     #[serde(crate = "::proactive_schemas::__private::serde")]
     pub enum RelationshipToInvitee {
-        /// `FRIEND`
         #[serde(rename = "FRIEND")]
         Friend,
-        /// `CONTACT`
         #[serde(rename = "CONTACT")]
         Contact,
     }
@@ -1573,7 +1566,7 @@ pub mod social_game_invite_available {
             }
         }
     }
-    /// The `inviter` object.
+    /// Who invites.
     #[derive(
         ::std::clone::Clone,
         ::std::fmt::Debug,
@@ -1588,7 +1581,9 @@ pub mod social_game_invite_available {
         pub name: ::std::string::String,
     }
     impl ::proactive_schemas::GeneratedStruct for Inviter {}
-    /// One of `CHALLENGE`, `INVITE`.
+    /// The kind of invitation.
+    ///
+    /// One of `CHALLENGE` or `INVITE`.
     #[derive(
         ::std::clone::Clone,
         ::std::marker::Copy,
@@ -1602,10 +1597,10 @@ pub mod social_game_invite_available {
     )]
     #[serde(crate = "::proactive_schemas::__private::serde")]
     pub enum InviteType {
-        /// `CHALLENGE`
+        /// Previews speak it as "challenged".
         #[serde(rename = "CHALLENGE")]
         Challenge,
-        /// `INVITE`
+        /// Previews speak it as "invited".
         #[serde(rename = "INVITE")]
         Invite,
     }
@@ -1655,7 +1650,7 @@ pub mod social_game_invite_available {
             }
         }
     }
-    /// The `game` object.
+    /// The game.
     #[derive(
         ::std::clone::Clone,
         ::std::fmt::Debug,
@@ -1674,7 +1669,10 @@ pub mod social_game_invite_available {
         pub name: ::proactive_schemas::Localizable<::std::string::String>,
     }
     impl ::proactive_schemas::GeneratedStruct for Game {}
-    /// One of `MATCH`, `REMATCH`, `GAME`.
+    /// What is offered.
+    ///
+    /// One of `MATCH`, `REMATCH` or `GAME`.
+    #[allow(missing_docs)]
     #[derive(
         ::std::clone::Clone,
         ::std::marker::Copy,
@@ -1688,13 +1686,10 @@ pub mod social_game_invite_available {
     )]
     #[serde(crate = "::proactive_schemas::__private::serde")]
     pub enum Offer {
-        /// `MATCH`
         #[serde(rename = "MATCH")]
         Match,
-        /// `REMATCH`
         #[serde(rename = "REMATCH")]
         Rematch,
-        /// `GAME`
         #[serde(rename = "GAME")]
         Game,
     }
@@ -1858,7 +1853,7 @@ pub mod sports_event_updated {
         pub sports_event: SportsEvent,
     }
     impl ::proactive_schemas::GeneratedStruct for SportsEventUpdated {}
-    /// The `update` object.
+    /// What changed.
     #[derive(
         ::std::clone::Clone,
         ::std::fmt::Debug,
@@ -1878,7 +1873,7 @@ pub mod sports_event_updated {
         pub team_name: ::std::string::String,
     }
     impl ::proactive_schemas::GeneratedStruct for Update {}
-    /// The `sportsEvent` object.
+    /// The match.
     #[derive(
         ::std::clone::Clone,
         ::std::fmt::Debug,
@@ -1896,14 +1891,14 @@ pub mod sports_event_updated {
         /// The home team's statistics.
         #[serde(rename = "homeTeamStatistic")]
         #[serde(deserialize_with = "::proactive_schemas::__private::object")]
-        pub home_team_statistic: HomeTeamStatistic,
+        pub home_team_statistic: TeamStatistic,
         /// The away team's statistics.
         #[serde(rename = "awayTeamStatistic")]
         #[serde(deserialize_with = "::proactive_schemas::__private::object")]
-        pub away_team_statistic: AwayTeamStatistic,
+        pub away_team_statistic: TeamStatistic,
     }
     impl ::proactive_schemas::GeneratedStruct for SportsEvent {}
-    /// The `eventLeague` object.
+    /// The league.
     #[derive(
         ::std::clone::Clone,
         ::std::fmt::Debug,
@@ -1920,7 +1915,7 @@ pub mod sports_event_updated {
         pub name: ::proactive_schemas::Localizable<::std::string::String>,
     }
     impl ::proactive_schemas::GeneratedStruct for EventLeague {}
-    /// The `homeTeamStatistic` object.
+    /// The `homeTeamStatistic` and `awayTeamStatistic` objects.
     #[derive(
         ::std::clone::Clone,
         ::std::fmt::Debug,
@@ -1930,16 +1925,16 @@ pub mod sports_event_updated {
         ::proactive_schemas::__private::serde::Deserialize
     )]
     #[serde(crate = "::proactive_schemas::__private::serde", deny_unknown_fields)]
-    pub struct HomeTeamStatistic {
-        /// The home team.
+    pub struct TeamStatistic {
+        /// The team.
         #[serde(deserialize_with = "::proactive_schemas::__private::object")]
         pub team: Team,
-        /// The home team's current score.
+        /// The team's current score.
         #[serde(deserialize_with = "::proactive_schemas::__private::integer")]
         pub score: i64,
     }
-    impl ::proactive_schemas::GeneratedStruct for HomeTeamStatistic {}
-    /// The `team` object.
+    impl ::proactive_schemas::GeneratedStruct for TeamStatistic {}
+    /// The team.
     #[derive(
         ::std::clone::Clone,
         ::std::fmt::Debug,
@@ -1950,29 +1945,10 @@ pub mod sports_event_updated {
     )]
     #[serde(crate = "::proactive_schemas::__private::serde", deny_unknown_fields)]
     pub struct Team {
-        /// The home team's name.
+        /// The team's name.
         pub name: ::std::string::String,
     }
     impl ::proactive_schemas::GeneratedStruct for Team {}
-    /// The `awayTeamStatistic` object.
-    #[derive(
-        ::std::clone::Clone,
-        ::std::fmt::Debug,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::proactive_schemas::__private::serde::Serialize,
-        ::proactive_schemas::__private::serde::Deserialize
-    )]
-    #[serde(crate = "::proactive_schemas::__private::serde", deny_unknown_fields)]
-    pub struct AwayTeamStatistic {
-        /// The away team.
-        #[serde(deserialize_with = "::proactive_schemas::__private::object")]
-        pub team: Team,
-        /// The away team's current score.
-        #[serde(deserialize_with = "::proactive_schemas::__private::integer")]
-        pub score: i64,
-    }
-    impl ::proactive_schemas::GeneratedStruct for AwayTeamStatistic {}
     impl ::proactive_schemas::EventPayload for SportsEventUpdated {
         const NAME: &'static str = "AMAZON.SportsEvent.Updated";
         fn meta() -> &'static ::proactive_schemas::EventMeta {
@@ -1984,7 +1960,7 @@ pub mod sports_event_updated {
         name: "AMAZON.SportsEvent.Updated",
         description: "An update to a sports match.",
         rust_type: "sports_event_updated::SportsEventUpdated",
-        schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"additionalProperties\":false,\"description\":\"An update to a sports match.\",\"properties\":{\"sportsEvent\":{\"additionalProperties\":false,\"description\":\"The match.\",\"properties\":{\"awayTeamStatistic\":{\"additionalProperties\":false,\"description\":\"The away team's statistics.\",\"properties\":{\"score\":{\"description\":\"The away team's current score.\",\"type\":\"integer\"},\"team\":{\"additionalProperties\":false,\"description\":\"The away team.\",\"properties\":{\"name\":{\"description\":\"The away team's name.\",\"type\":\"string\"}},\"required\":[\"name\"],\"type\":\"object\"}},\"required\":[\"team\",\"score\"],\"type\":\"object\"},\"eventLeague\":{\"additionalProperties\":false,\"description\":\"The league.\",\"properties\":{\"name\":{\"description\":\"The league's name.\",\"type\":\"string\",\"x-localizable\":true}},\"required\":[\"name\"],\"type\":\"object\"},\"homeTeamStatistic\":{\"additionalProperties\":false,\"description\":\"The home team's statistics.\",\"properties\":{\"score\":{\"description\":\"The home team's current score.\",\"type\":\"integer\"},\"team\":{\"additionalProperties\":false,\"description\":\"The home team.\",\"properties\":{\"name\":{\"description\":\"The home team's name.\",\"type\":\"string\"}},\"required\":[\"name\"],\"type\":\"object\"}},\"required\":[\"team\",\"score\"],\"type\":\"object\"}},\"required\":[\"eventLeague\",\"homeTeamStatistic\",\"awayTeamStatistic\"],\"type\":\"object\"},\"update\":{\"additionalProperties\":false,\"description\":\"What changed.\",\"properties\":{\"scoreEarned\":{\"description\":\"How many points the score changed by.\",\"type\":\"integer\"},\"teamName\":{\"description\":\"The team that scored.\",\"type\":\"string\"}},\"required\":[\"scoreEarned\",\"teamName\"],\"type\":\"object\"}},\"required\":[\"sportsEvent\"],\"title\":\"AMAZON.SportsEvent.Updated\",\"type\":\"object\",\"x-utterance\":[{\"text\":\"{sportsEvent.eventLeague.name} match update, {update.teamName} scored! {sportsEvent.homeTeamStatistic.team.name} {sportsEvent.homeTeamStatistic.score}, {sportsEvent.awayTeamStatistic.team.name} {sportsEvent.awayTeamStatistic.score}.\"},{\"text\":\"{sportsEvent.eventLeague.name} match update: {sportsEvent.homeTeamStatistic.team.name} {sportsEvent.homeTeamStatistic.score}, {sportsEvent.awayTeamStatistic.team.name} {sportsEvent.awayTeamStatistic.score}.\"}]}",
+        schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"additionalProperties\":false,\"description\":\"An update to a sports match.\",\"properties\":{\"sportsEvent\":{\"additionalProperties\":false,\"description\":\"The match.\",\"properties\":{\"awayTeamStatistic\":{\"additionalProperties\":false,\"description\":\"The away team's statistics.\",\"properties\":{\"score\":{\"description\":\"The team's current score.\",\"type\":\"integer\"},\"team\":{\"additionalProperties\":false,\"description\":\"The team.\",\"properties\":{\"name\":{\"description\":\"The team's name.\",\"type\":\"string\"}},\"required\":[\"name\"],\"type\":\"object\"}},\"required\":[\"team\",\"score\"],\"title\":\"TeamStatistic\",\"type\":\"object\"},\"eventLeague\":{\"additionalProperties\":false,\"description\":\"The league.\",\"properties\":{\"name\":{\"description\":\"The league's name.\",\"type\":\"string\",\"x-localizable\":true}},\"required\":[\"name\"],\"type\":\"object\"},\"homeTeamStatistic\":{\"additionalProperties\":false,\"description\":\"The home team's statistics.\",\"properties\":{\"score\":{\"description\":\"The team's current score.\",\"type\":\"integer\"},\"team\":{\"additionalProperties\":false,\"description\":\"The team.\",\"properties\":{\"name\":{\"description\":\"The team's name.\",\"type\":\"string\"}},\"required\":[\"name\"],\"type\":\"object\"}},\"required\":[\"team\",\"score\"],\"title\":\"TeamStatistic\",\"type\":\"object\"}},\"required\":[\"eventLeague\",\"homeTeamStatistic\",\"awayTeamStatistic\"],\"type\":\"object\"},\"update\":{\"additionalProperties\":false,\"description\":\"What changed.\",\"properties\":{\"scoreEarned\":{\"description\":\"How many points the score changed by.\",\"type\":\"integer\"},\"teamName\":{\"description\":\"The team that scored.\",\"type\":\"string\"}},\"required\":[\"scoreEarned\",\"teamName\"],\"type\":\"object\"}},\"required\":[\"sportsEvent\"],\"title\":\"AMAZON.SportsEvent.Updated\",\"type\":\"object\",\"x-utterance\":[{\"text\":\"{sportsEvent.eventLeague.name} match update, {update.teamName} scored! {sportsEvent.homeTeamStatistic.team.name} {sportsEvent.homeTeamStatistic.score}, {sportsEvent.awayTeamStatistic.team.name} {sportsEvent.awayTeamStatistic.score}.\"},{\"text\":\"{sportsEvent.eventLeague.name} match update: {sportsEvent.homeTeamStatistic.team.name} {sportsEvent.homeTeamStatistic.score}, {sportsEvent.awayTeamStatistic.team.name} {sportsEvent.awayTeamStatistic.score}.\"}]}",
         attributes: &[
             ::proactive_schemas::AttributeMeta {
                 path: "update",
@@ -2107,7 +2083,7 @@ pub mod trash_collection_alert_activated {
         pub alert: Alert,
     }
     impl ::proactive_schemas::GeneratedStruct for TrashCollectionAlertActivated {}
-    /// The `alert` object.
+    /// The alert.
     #[derive(
         ::std::clone::Clone,
         ::std::fmt::Debug,
@@ -2126,7 +2102,10 @@ pub mod trash_collection_alert_activated {
         pub collection_day_of_week: CollectionDayOfWeek,
     }
     impl ::proactive_schemas::GeneratedStruct for Alert {}
-    /// One of `BOTTLES`, `BULKY`, `BURNABLE`, `CANS`, `CLOTHING`, `COMPOSTABLE`, `CRUSHABLE`, `GARDEN_WASTE`, `GLASS`, `HAZARDOUS`, `HOME_APPLIANCES`, `KITCHEN_WASTE`, `LANDFILL`, `PET_BOTTLES`, `RECYCLABLE_PLASTICS`, `WASTE_PAPER`.
+    /// A kind of waste.
+    ///
+    /// One of `BOTTLES`, `BULKY`, `BURNABLE`, `CANS`, `CLOTHING`, `COMPOSTABLE`, `CRUSHABLE`, `GARDEN_WASTE`, `GLASS`, `HAZARDOUS`, `HOME_APPLIANCES`, `KITCHEN_WASTE`, `LANDFILL`, `PET_BOTTLES`, `RECYCLABLE_PLASTICS` or `WASTE_PAPER`.
+    #[allow(missing_docs)]
     #[derive(
         ::std::clone::Clone,
         ::std::marker::Copy,
@@ -2140,52 +2119,37 @@ pub mod trash_collection_alert_activated {
     )]
     #[serde(crate = "::proactive_schemas::__private::serde")]
     pub enum GarbageType {
-        /// `BOTTLES`
         #[serde(rename = "BOTTLES")]
         Bottles,
-        /// `BULKY`
         #[serde(rename = "BULKY")]
         Bulky,
-        /// `BURNABLE`
         #[serde(rename = "BURNABLE")]
         Burnable,
-        /// `CANS`
         #[serde(rename = "CANS")]
         Cans,
-        /// `CLOTHING`
         #[serde(rename = "CLOTHING")]
         Clothing,
-        /// `COMPOSTABLE`
         #[serde(rename = "COMPOSTABLE")]
         Compostable,
-        /// `CRUSHABLE`
         #[serde(rename = "CRUSHABLE")]
         Crushable,
-        /// `GARDEN_WASTE`
         #[serde(rename = "GARDEN_WASTE")]
         GardenWaste,
-        /// `GLASS`
         #[serde(rename = "GLASS")]
         Glass,
-        /// `HAZARDOUS`
         #[serde(rename = "HAZARDOUS")]
         Hazardous,
-        /// `HOME_APPLIANCES`
         #[serde(rename = "HOME_APPLIANCES")]
         HomeAppliances,
-        /// `KITCHEN_WASTE`
         #[serde(rename = "KITCHEN_WASTE")]
         KitchenWaste,
-        /// `LANDFILL`
         #[serde(rename = "LANDFILL")]
         Landfill,
-        /// `PET_BOTTLES`
+        /// Previews speak it as "PET bottles".
         #[serde(rename = "PET_BOTTLES")]
         PetBottles,
-        /// `RECYCLABLE_PLASTICS`
         #[serde(rename = "RECYCLABLE_PLASTICS")]
         RecyclablePlastics,
-        /// `WASTE_PAPER`
         #[serde(rename = "WASTE_PAPER")]
         WastePaper,
     }
@@ -2299,7 +2263,9 @@ pub mod trash_collection_alert_activated {
             }
         }
     }
-    /// One of `MONDAY`, `TUESDAY`, `WEDNESDAY`, `THURSDAY`, `FRIDAY`, `SATURDAY`, `SUNDAY`.
+    /// The collection day.
+    ///
+    /// One of `MONDAY`, `TUESDAY`, `WEDNESDAY`, `THURSDAY`, `FRIDAY`, `SATURDAY` or `SUNDAY`.
     #[derive(
         ::std::clone::Clone,
         ::std::marker::Copy,
@@ -2313,25 +2279,25 @@ pub mod trash_collection_alert_activated {
     )]
     #[serde(crate = "::proactive_schemas::__private::serde")]
     pub enum CollectionDayOfWeek {
-        /// `MONDAY`
+        /// Previews speak it as "Monday".
         #[serde(rename = "MONDAY")]
         Monday,
-        /// `TUESDAY`
+        /// Previews speak it as "Tuesday".
         #[serde(rename = "TUESDAY")]
         Tuesday,
-        /// `WEDNESDAY`
+        /// Previews speak it as "Wednesday".
         #[serde(rename = "WEDNESDAY")]
         Wednesday,
-        /// `THURSDAY`
+        /// Previews speak it as "Thursday".
         #[serde(rename = "THURSDAY")]
         Thursday,
-        /// `FRIDAY`
+        /// Previews speak it as "Friday".
         #[serde(rename = "FRIDAY")]
         Friday,
-        /// `SATURDAY`
+        /// Previews speak it as "Saturday".
         #[serde(rename = "SATURDAY")]
         Saturday,
-        /// `SUNDAY`
+        /// Previews speak it as "Sunday".
         #[serde(rename = "SUNDAY")]
         Sunday,
     }
@@ -2419,7 +2385,7 @@ pub mod trash_collection_alert_activated {
         name: "AMAZON.TrashCollectionAlert.Activated",
         description: "A reminder of an upcoming collection day.",
         rust_type: "trash_collection_alert_activated::TrashCollectionAlertActivated",
-        schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"additionalProperties\":false,\"description\":\"A reminder of an upcoming collection day.\",\"properties\":{\"alert\":{\"additionalProperties\":false,\"description\":\"The alert.\",\"properties\":{\"collectionDayOfWeek\":{\"description\":\"The collection day.\",\"enum\":[\"MONDAY\",\"TUESDAY\",\"WEDNESDAY\",\"THURSDAY\",\"FRIDAY\",\"SATURDAY\",\"SUNDAY\"],\"type\":\"string\",\"x-spoken\":{\"FRIDAY\":\"Friday\",\"MONDAY\":\"Monday\",\"SATURDAY\":\"Saturday\",\"SUNDAY\":\"Sunday\",\"THURSDAY\":\"Thursday\",\"TUESDAY\":\"Tuesday\",\"WEDNESDAY\":\"Wednesday\"}},\"garbageTypes\":{\"description\":\"What is collected.\",\"items\":{\"enum\":[\"BOTTLES\",\"BULKY\",\"BURNABLE\",\"CANS\",\"CLOTHING\",\"COMPOSTABLE\",\"CRUSHABLE\",\"GARDEN_WASTE\",\"GLASS\",\"HAZARDOUS\",\"HOME_APPLIANCES\",\"KITCHEN_WASTE\",\"LANDFILL\",\"PET_BOTTLES\",\"RECYCLABLE_PLASTICS\",\"WASTE_PAPER\"],\"type\":\"string\",\"x-spoken\":{\"PET_BOTTLES\":\"PET bottles\"}},\"maxItems\":5,\"minItems\":1,\"type\":\"array\"}},\"required\":[\"garbageTypes\",\"collectionDayOfWeek\"],\"type\":\"object\"}},\"required\":[\"alert\"],\"title\":\"AMAZON.TrashCollectionAlert.Activated\",\"type\":\"object\",\"x-utterance\":[{\"text\":\"This coming {alert.collectionDayOfWeek} is {alert.garbageTypes} collection day.\"}]}",
+        schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"additionalProperties\":false,\"description\":\"A reminder of an upcoming collection day.\",\"properties\":{\"alert\":{\"additionalProperties\":false,\"description\":\"The alert.\",\"properties\":{\"collectionDayOfWeek\":{\"description\":\"The collection day.\",\"enum\":[\"MONDAY\",\"TUESDAY\",\"WEDNESDAY\",\"THURSDAY\",\"FRIDAY\",\"SATURDAY\",\"SUNDAY\"],\"type\":\"string\",\"x-spoken\":{\"FRIDAY\":\"Friday\",\"MONDAY\":\"Monday\",\"SATURDAY\":\"Saturday\",\"SUNDAY\":\"Sunday\",\"THURSDAY\":\"Thursday\",\"TUESDAY\":\"Tuesday\",\"WEDNESDAY\":\"Wednesday\"}},\"garbageTypes\":{\"description\":\"What is collected.\",\"items\":{\"description\":\"A kind of waste.\",\"enum\":[\"BOTTLES\",\"BULKY\",\"BURNABLE\",\"CANS\",\"CLOTHING\",\"COMPOSTABLE\",\"CRUSHABLE\",\"GARDEN_WASTE\",\"GLASS\",\"HAZARDOUS\",\"HOME_APPLIANCES\",\"KITCHEN_WASTE\",\"LANDFILL\",\"PET_BOTTLES\",\"RECYCLABLE_PLASTICS\",\"WASTE_PAPER\"],\"type\":\"string\",\"x-spoken\":{\"PET_BOTTLES\":\"PET bottles\"}},\"maxItems\":5,\"minItems\":1,\"type\":\"array\"}},\"required\":[\"garbageTypes\",\"collectionDayOfWeek\"],\"type\":\"object\"}},\"required\":[\"alert\"],\"title\":\"AMAZON.TrashCollectionAlert.Activated\",\"type\":\"object\",\"x-utterance\":[{\"text\":\"This coming {alert.collectionDayOfWeek} is {alert.garbageTypes} collection day.\"}]}",
         attributes: &[
             ::proactive_schemas::AttributeMeta {
                 path: "alert",
@@ -2516,7 +2482,7 @@ pub mod weather_alert_activated {
         pub weather_alert: WeatherAlert,
     }
     impl ::proactive_schemas::GeneratedStruct for WeatherAlertActivated {}
-    /// The `weatherAlert` object.
+    /// The alert itself.
     #[derive(
         ::std::clone::Clone,
         ::std::fmt::Debug,
@@ -2536,7 +2502,10 @@ pub mod weather_alert_activated {
         pub alert_type: AlertType,
     }
     impl ::proactive_schemas::GeneratedStruct for WeatherAlert {}
-    /// One of `TORNADO`, `HURRICANE`, `SNOW_STORM`, `THUNDER_STORM`.
+    /// The kind of severe weather.
+    ///
+    /// One of `TORNADO`, `HURRICANE`, `SNOW_STORM` or `THUNDER_STORM`.
+    #[allow(missing_docs)]
     #[derive(
         ::std::clone::Clone,
         ::std::marker::Copy,
@@ -2550,16 +2519,12 @@ pub mod weather_alert_activated {
     )]
     #[serde(crate = "::proactive_schemas::__private::serde")]
     pub enum AlertType {
-        /// `TORNADO`
         #[serde(rename = "TORNADO")]
         Tornado,
-        /// `HURRICANE`
         #[serde(rename = "HURRICANE")]
         Hurricane,
-        /// `SNOW_STORM`
         #[serde(rename = "SNOW_STORM")]
         SnowStorm,
-        /// `THUNDER_STORM`
         #[serde(rename = "THUNDER_STORM")]
         ThunderStorm,
     }
@@ -2666,23 +2631,23 @@ pub mod weather_alert_activated {
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq)]
 #[non_exhaustive]
 pub enum Event {
-    /// `AMAZON.MediaContent.Available`
+    /// New media content the user can watch, read or listen to.
     MediaContentAvailable(media_content_available::MediaContentAvailable),
-    /// `AMAZON.MessageAlert.Activated`
+    /// New or overdue messages for the user.
     MessageAlertActivated(message_alert_activated::MessageAlertActivated),
-    /// `AMAZON.Occasion.Updated`
+    /// A change to a reservation or appointment.
     OccasionUpdated(occasion_updated::OccasionUpdated),
-    /// `AMAZON.OrderStatus.Updated`
+    /// A change in the status of the user's order.
     OrderStatusUpdated(order_status_updated::OrderStatusUpdated),
-    /// `AMAZON.SocialGameInvite.Available`
+    /// An invitation to a game from another player.
     SocialGameInviteAvailable(social_game_invite_available::SocialGameInviteAvailable),
-    /// `AMAZON.SportsEvent.Updated`
+    /// An update to a sports match.
     SportsEventUpdated(sports_event_updated::SportsEventUpdated),
-    /// `AMAZON.TrashCollectionAlert.Activated`
+    /// A reminder of an upcoming collection day.
     TrashCollectionAlertActivated(
         trash_collection_alert_activated::TrashCollectionAlertActivated,
     ),
-    /// `AMAZON.WeatherAlert.Activated`
+    /// A weather alert for the user's area.
     WeatherAlertActivated(weather_alert_activated::WeatherAlertActivated),
 }
 /// Metadata of every event of the catalogue, sorted by name.

@@ -49,9 +49,9 @@ struct Goal {
     #[proactive(path = "sportsEvent.eventLeague.name", localized)]
     league: Localized<String>,
     #[proactive(path = "sportsEvent.homeTeamStatistic")]
-    home: sports::HomeTeamStatistic,
+    home: sports::TeamStatistic,
     #[proactive(path = "sportsEvent.awayTeamStatistic")]
-    away: sports::AwayTeamStatistic,
+    away: sports::TeamStatistic,
 }
 
 #[derive(Event)]
@@ -158,13 +158,13 @@ fn sports_event() {
         ]
         .into_iter()
         .collect(),
-        home: sports::HomeTeamStatistic {
+        home: sports::TeamStatistic {
             team: sports::Team {
                 name: "Example Rovers".into(),
             },
             score: 2,
         },
-        away: sports::AwayTeamStatistic {
+        away: sports::TeamStatistic {
             team: sports::Team {
                 name: "Sample United".into(),
             },

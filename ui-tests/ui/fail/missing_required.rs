@@ -1,4 +1,4 @@
-use proactive_schemas::events::sports_event_updated::{AwayTeamStatistic, HomeTeamStatistic};
+use proactive_schemas::events::sports_event_updated::TeamStatistic;
 use proactive_schemas::Event;
 
 // `update` is optional, but once a field covers part of it, its required `scoreEarned` is needed;
@@ -9,9 +9,9 @@ struct Goal {
     #[proactive(path = "update.teamName")]
     scorer: String,
     #[proactive(path = "sportsEvent.homeTeamStatistic")]
-    home: HomeTeamStatistic,
+    home: TeamStatistic,
     #[proactive(path = "sportsEvent.awayTeamStatistic")]
-    away: AwayTeamStatistic,
+    away: TeamStatistic,
 }
 
 fn main() {}

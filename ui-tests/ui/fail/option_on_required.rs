@@ -1,5 +1,5 @@
 use proactive_schemas::events::message_alert_activated::Status;
-use proactive_schemas::events::sports_event_updated::{AwayTeamStatistic, HomeTeamStatistic};
+use proactive_schemas::events::sports_event_updated::TeamStatistic;
 use proactive_schemas::Event;
 
 // `messageGroup.count` and all its parents are required: the help says to drop the `Option`,
@@ -22,9 +22,9 @@ struct Goal {
     #[proactive(path = "sportsEvent.eventLeague.name")]
     league: String,
     #[proactive(path = "sportsEvent.homeTeamStatistic")]
-    home: HomeTeamStatistic,
+    home: TeamStatistic,
     #[proactive(path = "sportsEvent.awayTeamStatistic")]
-    away: AwayTeamStatistic,
+    away: TeamStatistic,
     #[proactive(path = "update.scoreEarned")]
     score: Option<i64>,
     #[proactive(path = "update.teamName")]

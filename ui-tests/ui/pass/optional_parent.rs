@@ -1,4 +1,4 @@
-use proactive_schemas::events::sports_event_updated::{AwayTeamStatistic, HomeTeamStatistic};
+use proactive_schemas::events::sports_event_updated::TeamStatistic;
 use proactive_schemas::{Event, Localized, ToEvent};
 
 // `update` is optional: leaving it out entirely needs no field for its required children.
@@ -8,9 +8,9 @@ struct Score {
     #[proactive(path = "sportsEvent.eventLeague.name", localized)]
     league: Localized<String>,
     #[proactive(path = "sportsEvent.homeTeamStatistic")]
-    home: HomeTeamStatistic,
+    home: TeamStatistic,
     #[proactive(path = "sportsEvent.awayTeamStatistic")]
-    away: AwayTeamStatistic,
+    away: TeamStatistic,
 }
 
 fn main() {

@@ -1,0 +1,249 @@
+//! What the generated code's doc comments say, so that it reads like hand-written code: a type's
+//! doc is the schema's `description` of it, a field's the property's, and nothing only repeats a
+//! name that is already in the code. A type that several schemas share (identical shapes under
+//! one name) keeps a description only where all of them agree: a doc taken from one use would
+//! speak of that use only ("the home team") on a type that serves others too.
+
+use std::collections::BTreeMap;
+
+use crate::ir::{EnumType, EventSchema, ObjectType, Property, Type};
+
+/// Every use of each named type of one event's module.
+pub(crate) struct TypeDocs<'a> {
+    objects: BTreeMap<&'a str, Vec<&'a ObjectType>>,
+    enums: BTreeMap<&'a str, Vec<&'a EnumType>>,
+}
+
+impl<'a> TypeDocs<'a> {
+    /// Collects the uses of the types of one event.
+    pub(crate) fn of(event: &'a EventSchema) -> Self {
+        let mut docs = TypeDocs {
+            objects: BTreeMap::new(),
+            enums: BTreeMap::new(),
+        };
+        docs.object_uses(&event.root);
+        docs
+    }
+
+    fn object_uses(&mut self, obj: &'a ObjectType) {
+        self.objects.entry(&obj.rust_name).or_default().push(obj);
+        for p in &obj.properties {
+            self.uses(&p.ty);
+        }
+    }
+
+    fn uses(&mut self, ty: &'a Type) {
+        match ty {
+            Type::Object(o) => self.object_uses(o),
+            Type::Enum(e) => self.enums.entry(&e.rust_name).or_default().push(e),
+            Type::Array { items, .. } => self.uses(items),
+            Type::String { .. } | Type::DateTime | Type::Integer => {}
+        }
+    }
+
+    fn objects_like(&self, obj: &'a ObjectType) -> Vec<&'a ObjectType> {
+        self.objects
+            .get(obj.rust_name.as_str())
+            .cloned()
+            .unwrap_or_else(|| vec![obj])
+    }
+
+    /// A nested struct: its description, else the properties it is the value of.
+    pub(crate) fn object(&self, obj: &'a ObjectType) -> String {
+        let uses = self.objects_like(obj);
+        if let Some(d) = agreed(uses.iter().map(|o| o.description.as_deref())) {
+            return d.to_owned();
+        }
+        let mut names: Vec<String> = Vec::new();
+        for o in &uses {
+            let name = last_token(&o.pointer);
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        match names.as_slice() {
+            [one] => format!("The `{one}` object."),
+            _ => format!("The {} objects.", list(&names, "and")),
+        }
+    }
+
+    /// A field of a struct: the property's description, else its JSON name.
+    pub(crate) fn field(&self, obj: &'a ObjectType, prop: &Property) -> String {
+        let uses = self.objects_like(obj);
+        let description = agreed(uses.iter().map(|o| {
+            o.properties
+                .iter()
+                .find(|q| q.name == prop.name)
+                .and_then(|q| q.description.as_deref())
+        }));
+        let mut text = match description {
+            Some(d) => d.to_owned(),
+            None => format!("`{}`.", prop.name),
+        };
+        if matches!(prop.ty, Type::String { localizable: true }) {
+            text.push_str("\n\nLocalizable: a literal, or a key into `localizedAttributes`.");
+        }
+        text
+    }
+
+    /// A string enum: its description, then its values as they appear in JSON.
+    pub(crate) fn enumeration(&self, e: &'a EnumType) -> String {
+        let uses = self.enums.get(e.rust_name.as_str()).cloned().unwrap_or_else(|| vec![e]);
+        let values: Vec<String> = e.variants.iter().map(|(v, _)| v.clone()).collect();
+        let values = format!("One of {}.", list(&values, "or"));
+        match agreed(uses.iter().map(|u| u.description.as_deref())) {
+            Some(d) => format!("{d}\n\n{values}"),
+            None => values,
+        }
+    }
+}
+
+/// A variant of a string enum: how previews speak it, when the schema says (`x-spoken`). Its JSON
+/// value alone is no doc: the enum's doc lists the values.
+pub(crate) fn variant(e: &EnumType, value: &str) -> Option<String> {
+    e.spoken
+        .iter()
+        .find(|(v, _)| v == value)
+        .map(|(_, word)| format!("Previews speak it as \"{word}\"."))
+}
+
+/// The payload struct of an event: the event, its description and what Alexa says.
+pub(crate) fn payload(event: &EventSchema) -> String {
+    let mut text = format!("The payload of `{}`.", event.name);
+    if let Some(d) = &event.description {
+        text.push_str(&format!("\n\n{d}"));
+    }
+    if !event.utterances.is_empty() {
+        text.push_str("\n\nWhat Alexa says:");
+        for u in &event.utterances {
+            let cond: Vec<String> = u.when.iter().map(|(p, v)| format!("`{p}` is `{v}`")).collect();
+            if cond.is_empty() {
+                text.push_str(&format!("\n- \"{}\"", u.text));
+            } else {
+                text.push_str(&format!("\n- when {}: \"{}\"", cond.join(" and "), u.text));
+            }
+        }
+    }
+    text
+}
+
+/// A variant of the `Event` enum: the event's description, else its name.
+pub(crate) fn event_variant(event: &EventSchema) -> String {
+    match &event.description {
+        Some(d) => d.clone(),
+        None => format!("The `{}` event.", event.name),
+    }
+}
+
+/// The description every use gives, if they all give the same one.
+fn agreed<'d>(mut descriptions: impl Iterator<Item = Option<&'d str>>) -> Option<&'d str> {
+    let first = descriptions.next()??;
+    descriptions.all(|d| d == Some(first)).then_some(first)
+}
+
+/// The unescaped last reference token of a JSON pointer: the property a schema is the value of.
+fn last_token(pointer: &str) -> String {
+    let token = pointer.rsplit('/').next().unwrap_or_default();
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+/// "`a`", "`a` and `b`", "`a`, `b` and `c`" (or "or").
+fn list(items: &[String], conjunction: &str) -> String {
+    let quoted: Vec<String> = items.iter().map(|i| format!("`{i}`")).collect();
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} {conjunction} {last}", rest.join(", ")),
+        Some((last, _)) => last.clone(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::tests::{load, object};
+
+    fn docs_of(text: &str, check: impl FnOnce(&TypeDocs<'_>, &EventSchema)) {
+        let event = load("ACME.Doc.Test.json", text).unwrap().unwrap();
+        check(&TypeDocs::of(&event), &event);
+    }
+
+    fn nested<'e>(event: &'e EventSchema, property: &str) -> &'e Type {
+        &event.root.properties.iter().find(|p| p.name == property).unwrap().ty
+    }
+
+    #[test]
+    fn a_nested_type_is_documented_by_its_property() {
+        let text = object(&format!(
+            r#""availability": {}, "provider": {}, "method": {{"description": "How.", "enum": ["STREAM", "AIR"], "x-spoken": {{"AIR": "on air"}}}}"#,
+            r#"{"description": "When and how.", "type": "object", "properties": {}, "additionalProperties": false}"#,
+            object(""),
+        ));
+        docs_of(&text, |docs, event| {
+            let Type::Object(availability) = nested(event, "availability") else {
+                unreachable!()
+            };
+            assert_eq!(docs.object(availability), "When and how.");
+            let Type::Object(provider) = nested(event, "provider") else {
+                unreachable!()
+            };
+            assert_eq!(docs.object(provider), "The `provider` object.");
+            let Type::Enum(method) = nested(event, "method") else {
+                unreachable!()
+            };
+            assert_eq!(docs.enumeration(method), "How.\n\nOne of `STREAM` or `AIR`.");
+            assert_eq!(variant(method, "STREAM"), None);
+            assert_eq!(
+                variant(method, "AIR").as_deref(),
+                Some("Previews speak it as \"on air\".")
+            );
+        });
+    }
+
+    #[test]
+    fn a_shared_type_keeps_only_the_descriptions_its_uses_agree_on() {
+        let stat = |side: &str| {
+            format!(
+                r#"{{"type": "object", "title": "TeamStatistic", "description": "The {side} team.",
+                    "properties": {{"score": {{"type": "integer", "description": "The {side} score."}},
+                                    "name": {{"type": "string", "description": "The name."}}}},
+                    "additionalProperties": false}}"#
+            )
+        };
+        let text = object(&format!(r#""home": {}, "away": {}"#, stat("home"), stat("away")));
+        docs_of(&text, |docs, event| {
+            let Type::Object(stat) = nested(event, "away") else {
+                unreachable!()
+            };
+            assert_eq!(docs.object(stat), "The `home` and `away` objects.");
+            assert_eq!(docs.field(stat, &stat.properties[0]), "`score`.");
+            assert_eq!(docs.field(stat, &stat.properties[1]), "The name.");
+        });
+        // One use alone keeps its description.
+        let text = object(&format!(r#""home": {}"#, stat("home")));
+        docs_of(&text, |docs, event| {
+            let Type::Object(stat) = nested(event, "home") else {
+                unreachable!()
+            };
+            assert_eq!(docs.object(stat), "The home team.");
+            assert_eq!(docs.field(stat, &stat.properties[0]), "The home score.");
+        });
+    }
+
+    #[test]
+    fn descriptions_count_only_when_every_use_agrees() {
+        assert_eq!(agreed([Some("a"), Some("a")].into_iter()), Some("a"));
+        assert_eq!(agreed([Some("a"), Some("b")].into_iter()), None);
+        assert_eq!(agreed([Some("a"), None].into_iter()), None);
+        assert_eq!(agreed([None, Some("a")].into_iter()), None);
+        assert_eq!(agreed(std::iter::empty()), None);
+    }
+
+    #[test]
+    fn lists_read_as_prose() {
+        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(list(&names(&["a"]), "and"), "`a`");
+        assert_eq!(list(&names(&["a", "b"]), "and"), "`a` and `b`");
+        assert_eq!(list(&names(&["a", "b", "c"]), "or"), "`a`, `b` or `c`");
+        assert_eq!(last_token("/properties/a~1b~0c"), "a/b~c");
+    }
+}

@@ -1,0 +1,529 @@
+//! The loader and checker: schema files -> [`ir`](crate::ir). It reads the files, checks every
+//! keyword against the subset the generator supports, decides the Rust names (merging identical
+//! shapes that get the same name) and reports every problem as `file#pointer: reason`, so the
+//! emitter only ever sees a model it can turn into code that compiles.
+//!
+//! This file holds the entry points, the event level (`$schema`, `title`, `x-utterance`,
+//! `x-locales`) and the naming rules; [`schema`] walks the schema nodes themselves.
+
+mod schema;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+use crate::ir::{placeholders, Catalogue, EventSchema, Type, Utterance};
+use crate::json::Json;
+use crate::names;
+
+/// The JSON Schema dialect the files must declare (when they declare one).
+pub const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
+
+/// Escapes one reference token of a JSON pointer (RFC 6901).
+pub fn escape_pointer_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Loads every `*.json` event schema of a directory (files marked `"x-envelope": true` are
+/// skipped) and reports every problem found, in every file.
+pub fn load_dir(dir: &Path) -> Result<Catalogue, crate::Errors> {
+    let entries = std::fs::read_dir(dir).map_err(|source| Error::Io {
+        path: dir.to_path_buf(),
+        action: "cannot read directory",
+        source,
+    })?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|source| Error::Io {
+            path: dir.to_path_buf(),
+            action: "cannot read directory",
+            source,
+        })?;
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "json") && path.is_file() {
+            files.push(path);
+        }
+    }
+    files.sort();
+    load_files(&files)
+}
+
+/// Loads the given event schema files, reporting every problem found.
+pub fn load_files(files: &[PathBuf]) -> Result<Catalogue, crate::Errors> {
+    let mut errors = Vec::new();
+    let mut events: Vec<EventSchema> = Vec::new();
+    for file in files {
+        let text = match std::fs::read_to_string(file) {
+            Ok(t) => t,
+            Err(source) => {
+                errors.push(Error::Io {
+                    path: file.clone(),
+                    action: "cannot read",
+                    source,
+                });
+                continue;
+            }
+        };
+        match load_str(file, &text) {
+            Ok(Some(event)) => events.push(event),
+            Ok(None) => {}
+            Err(mut errs) => errors.append(&mut errs),
+        }
+    }
+    events.sort_by(|a, b| a.name.cmp(&b.name));
+    // Two events whose Rust names coincide (e.g. `A.Foo.Bar` and `B.Foo.Bar`) cannot share a crate.
+    let mut modules: BTreeMap<&str, &EventSchema> = BTreeMap::new();
+    for event in &events {
+        if let Some(first) = modules.insert(&event.module, event) {
+            errors.push(Error::schema(
+                &event.file,
+                "",
+                format!(
+                    "event `{}` becomes the Rust module `{}`, which event `{}` ({}) already uses",
+                    event.name,
+                    event.module,
+                    first.name,
+                    first.file.display()
+                ),
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(Catalogue { events })
+    } else {
+        Err(crate::Errors(errors))
+    }
+}
+
+/// Loads one event schema from text. `Ok(None)` for an envelope file (`"x-envelope": true`).
+pub fn load_str(file: &Path, text: &str) -> Result<Option<EventSchema>, Vec<Error>> {
+    let json: Json = serde_json::from_str(text).map_err(|e| {
+        vec![Error::Json {
+            file: file.to_path_buf(),
+            line: e.line(),
+            column: e.column(),
+            message: strip_position(&e.to_string()),
+        }]
+    })?;
+    let mut cx = Context {
+        file: file.to_path_buf(),
+        errors: Vec::new(),
+    };
+    let members = match &json {
+        Json::Object(m) => m,
+        other => {
+            cx.error(
+                "",
+                format!("a schema file must hold an object, found {}", other.type_name()),
+            );
+            return Err(cx.errors);
+        }
+    };
+    if get(members, "x-envelope") == Some(&Json::Bool(true)) {
+        return Ok(None);
+    }
+    let stem = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.strip_suffix(".json"))
+        .unwrap_or_default()
+        .to_owned();
+    if !names::is_event_name(&stem) {
+        cx.error(
+            "",
+            format!(
+                "the file name must be the event name followed by `.json` (e.g. `AMAZON.WeatherAlert.Activated.json`), found `{stem}`"
+            ),
+        );
+        return Err(cx.errors);
+    }
+    let event = cx.event(&stem, members, &json);
+    if cx.errors.is_empty() {
+        Ok(event)
+    } else {
+        Err(cx.errors)
+    }
+}
+
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+fn get<'a>(members: &'a [(String, Json)], key: &str) -> Option<&'a Json> {
+    members.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
+struct Context {
+    file: PathBuf,
+    errors: Vec<Error>,
+}
+
+/// Names handed out inside one event's module: name -> (pointer, shape).
+type Names = BTreeMap<String, (String, String)>;
+
+impl Context {
+    fn error(&mut self, pointer: &str, reason: impl Into<String>) {
+        self.errors.push(Error::schema(&self.file, pointer, reason));
+    }
+
+    fn event(&mut self, name: &str, members: &[(String, Json)], json: &Json) -> Option<EventSchema> {
+        if let Some(schema) = get(members, "$schema") {
+            if schema != &Json::String(DRAFT_2020_12.into()) {
+                self.error(
+                    "/$schema",
+                    format!("only JSON Schema draft 2020-12 (`{DRAFT_2020_12}`) is supported"),
+                );
+            }
+        }
+        if let Some(title) = get(members, "title") {
+            if title != &Json::String(name.into()) {
+                self.error(
+                    "/title",
+                    format!("the top-level `title` must be the event name `{name}`"),
+                );
+            }
+        }
+        let mut names = Names::new();
+        // The event name gives the module and the payload type: both must be identifiers.
+        let (module, rust_name) = match (
+            names::ident_text(&names::event_module(name)),
+            names::ident_text(&names::event_type(name)),
+        ) {
+            (Ok(m), Ok(t)) => (m, t),
+            (Err(e), _) | (_, Err(e)) => {
+                self.error("", format!("the event name `{name}` {e}; rename the file"));
+                return None;
+            }
+        };
+        // Reserve the payload's own name before naming anything nested.
+        names.insert(rust_name.clone(), (String::new(), "root".into()));
+        let root = self.schema("", members, true, &rust_name, &mut names)?;
+        let Type::Object(root) = root else {
+            self.error("/type", "an event payload must have `\"type\": \"object\"`");
+            return None;
+        };
+        let description = self.opt_string(members, "", "description");
+        let mut event = EventSchema {
+            name: name.to_owned(),
+            file: self.file.clone(),
+            description,
+            module,
+            root,
+            utterances: Vec::new(),
+            locales: None,
+            schema: json.to_value(),
+        };
+        if let Some(u) = get(members, "x-utterance") {
+            event.utterances = self.utterances(u, &event);
+        }
+        if let Some(l) = get(members, "x-locales") {
+            event.locales = self.locales(l);
+        }
+        Some(event)
+    }
+
+    /// Hands out a type name in the event's module, merging identical shapes.
+    fn claim(&mut self, name: &str, pointer: &str, shape: String, names: &mut Names) -> bool {
+        match names::ident_text(name) {
+            Ok(ident) if ident == name => {}
+            Ok(_) => {
+                self.error(pointer, format!("the Rust type name `{name}` is reserved; set `title`"));
+                return false;
+            }
+            Err(e) => {
+                self.error(pointer, format!("the Rust type name {e}; set `title`"));
+                return false;
+            }
+        }
+        match names.get(name) {
+            Some((_, existing)) if *existing == shape => true,
+            Some((other, _)) => {
+                let other = if other.is_empty() {
+                    "the event payload itself".to_owned()
+                } else {
+                    format!("`{other}`")
+                };
+                self.error(
+                    pointer,
+                    format!("the Rust type name `{name}` is already used by {other}, which has a different shape; set `title` to give this one another name"),
+                );
+                false
+            }
+            None => {
+                names.insert(name.to_owned(), (pointer.to_owned(), shape));
+                true
+            }
+        }
+    }
+
+    fn utterances(&mut self, value: &Json, event: &EventSchema) -> Vec<Utterance> {
+        let Json::Array(items) = value else {
+            self.error(
+                "/x-utterance",
+                format!(
+                    "`x-utterance` must be an array of templates, found {}",
+                    value.type_name()
+                ),
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let p = format!("/x-utterance/{i}");
+            let Json::Object(m) = item else {
+                self.error(&p, "a template must be an object `{\"text\": …, \"when\": {…}}`");
+                continue;
+            };
+            for (k, _) in m {
+                if k != "text" && k != "when" {
+                    self.error(
+                        &format!("{p}/{}", escape_pointer_token(k)),
+                        format!("unknown template key `{k}` (expected `text` and optional `when`)"),
+                    );
+                }
+            }
+            let text = match get(m, "text") {
+                Some(Json::String(t)) => t.clone(),
+                _ => {
+                    self.error(&format!("{p}/text"), "a template needs a string `text`");
+                    continue;
+                }
+            };
+            for (path, _) in placeholders(&text) {
+                match event.attribute(path) {
+                    Some(prop) if !matches!(prop.ty, Type::Object(_)) => {}
+                    Some(_) => self.error(
+                        &format!("{p}/text"),
+                        format!("placeholder `{{{path}}}` names an object, not a value"),
+                    ),
+                    None => self.error(
+                        &format!("{p}/text"),
+                        format!("placeholder `{{{path}}}` names no attribute of the payload"),
+                    ),
+                }
+            }
+            let mut when = Vec::new();
+            match get(m, "when") {
+                Some(Json::Object(conds)) => {
+                    for (path, v) in conds {
+                        let cp = format!("{p}/when/{}", escape_pointer_token(path));
+                        let ok = match (event.attribute(path).map(|a| &a.ty), v) {
+                            (Some(Type::Enum(e)), Json::String(val)) => e.variants.iter().any(|(x, _)| x == val),
+                            _ => false,
+                        };
+                        if ok {
+                            if let Json::String(val) = v {
+                                when.push((path.clone(), val.clone()));
+                            }
+                        } else {
+                            self.error(
+                                &cp,
+                                format!("`when` must map an enum attribute to one of its values (`{path}`)"),
+                            );
+                        }
+                    }
+                }
+                Some(_) => self.error(&format!("{p}/when"), "`when` must be an object"),
+                None => {}
+            }
+            out.push(Utterance { when, text });
+        }
+        out
+    }
+
+    fn locales(&mut self, value: &Json) -> Option<Vec<String>> {
+        let Json::Array(items) = value else {
+            self.error("/x-locales", "`x-locales` must be an array of locale strings");
+            return None;
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            match item {
+                Json::String(s) => out.push(s.clone()),
+                other => self.error(
+                    &format!("/x-locales/{i}"),
+                    format!("locales must be strings, found {}", other.type_name()),
+                ),
+            }
+        }
+        Some(out)
+    }
+}
+
+/// A structural fingerprint: identical shapes that get the same name merge into one type.
+/// Descriptions are not part of it, so schemas that differ only in their prose still share a type.
+fn shape(ty: &Type) -> String {
+    match ty {
+        Type::Object(o) => {
+            let props: Vec<String> = o
+                .properties
+                .iter()
+                .map(|p| format!("{}{}:{}", p.name, if p.required { "!" } else { "?" }, shape(&p.ty)))
+                .collect();
+            format!("{{{}}}", props.join(","))
+        }
+        Type::String { localizable } => format!("string{}", if *localizable { "L" } else { "" }),
+        Type::DateTime => "date-time".into(),
+        Type::Enum(e) => {
+            let values: Vec<&str> = e.variants.iter().map(|(v, _)| v.as_str()).collect();
+            format!("enum({}){:?}", values.join("|"), e.spoken)
+        }
+        Type::Integer => "integer".into(),
+        Type::Array {
+            items,
+            min_items,
+            max_items,
+        } => format!("[{};{min_items:?},{max_items:?}]", shape(items)),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn load(name: &str, text: &str) -> Result<Option<EventSchema>, Vec<Error>> {
+        load_str(Path::new(name), text)
+    }
+
+    pub(crate) fn errors(name: &str, text: &str) -> Vec<(String, String)> {
+        match load(name, text) {
+            Ok(_) => panic!("{name} should not load"),
+            Err(errs) => errs
+                .into_iter()
+                .map(|e| match e {
+                    Error::Schema { pointer, reason, .. } => (pointer, reason),
+                    other => (String::from("?"), other.to_string()),
+                })
+                .collect(),
+        }
+    }
+
+    pub(crate) fn object(props: &str) -> String {
+        format!(r#"{{"type": "object", "properties": {{{props}}}, "additionalProperties": false}}"#)
+    }
+
+    #[test]
+    fn identical_shapes_share_a_name_different_ones_collide() {
+        let team = object(r#""name": {"type": "string"}"#);
+        let same = object(&format!(
+            r#""home": {}, "away": {}"#,
+            object(&format!(r#""team": {team}"#)),
+            object(&format!(r#""team": {team}"#))
+        ));
+        let event = load("ACME.Same.Shape.json", &same).unwrap().unwrap();
+        assert_eq!(event.attributes().len(), 6);
+
+        let other = object(r#""name": {"type": "integer"}"#);
+        let different = object(&format!(
+            r#""home": {}, "away": {}"#,
+            object(&format!(r#""team": {team}"#)),
+            object(&format!(r#""team": {other}"#))
+        ));
+        let errs = errors("ACME.Different.Shape.json", &different);
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].0, "/properties/away/properties/team");
+        assert!(
+            errs[0]
+                .1
+                .contains("`Team` is already used by `/properties/home/properties/team`"),
+            "{}",
+            errs[0].1
+        );
+    }
+
+    #[test]
+    fn a_nested_type_cannot_take_the_payload_name() {
+        let text = object(&format!(r#""shapeClash": {}"#, object("")));
+        let errs = errors("ACME.Shape.Clash.json", &text);
+        assert_eq!(errs[0].0, "/properties/shapeClash");
+        assert!(errs[0].1.contains("the event payload itself"), "{}", errs[0].1);
+    }
+
+    #[test]
+    fn titles_rename_types() {
+        let other = r#"{"type": "object", "title": "AwayTeam", "properties": {"n": {"type": "integer"}}, "additionalProperties": false}"#;
+        let text = object(&format!(
+            r#""home": {}, "away": {other}"#,
+            object(r#""n": {"type": "string"}"#)
+        ));
+        let event = load("ACME.Titled.Types.json", &text).unwrap().unwrap();
+        let names: Vec<String> = event
+            .root
+            .properties
+            .iter()
+            .map(|p| match &p.ty {
+                Type::Object(o) => o.rust_name.clone(),
+                _ => unreachable!(),
+            })
+            .collect();
+        assert_eq!(names, ["Home", "AwayTeam"]);
+    }
+
+    #[test]
+    fn identical_shapes_with_one_title_are_one_type_whatever_their_descriptions() {
+        let stat = |side: &str| {
+            format!(
+                r#"{{"type": "object", "title": "TeamStatistic", "description": "The {side} team.",
+                    "properties": {{"score": {{"type": "integer", "description": "The {side} score."}}}},
+                    "additionalProperties": false}}"#
+            )
+        };
+        let text = object(&format!(r#""home": {}, "away": {}"#, stat("home"), stat("away")));
+        let event = load("ACME.Shared.Title.json", &text).unwrap().unwrap();
+        let names: Vec<&str> = event
+            .root
+            .properties
+            .iter()
+            .map(|p| match &p.ty {
+                Type::Object(o) => o.rust_name.as_str(),
+                _ => unreachable!(),
+            })
+            .collect();
+        assert_eq!(names, ["TeamStatistic", "TeamStatistic"]);
+        // The attributes keep their own paths: only the Rust type is shared.
+        assert!(event.attribute("away.score").is_some());
+    }
+
+    #[test]
+    fn utterance_placeholders_must_name_attributes() {
+        let text = r#"{"type": "object", "x-utterance": [{"text": "{a} and {b}"}, {"when": {"a": "X"}, "text": "{a}"}],
+            "properties": {"a": {"type": "string"}}, "additionalProperties": false}"#;
+        let errs = errors("ACME.Bad.Utterance.json", text);
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert_eq!(errs[0].0, "/x-utterance/0/text");
+        assert!(errs[0].1.contains("`{b}` names no attribute"));
+        assert_eq!(errs[1].0, "/x-utterance/1/when/a");
+    }
+
+    #[test]
+    fn file_names_must_be_event_names() {
+        let errs = errors("not-an-event.json", &object(""));
+        assert!(errs[0].1.contains("the file name must be the event name"), "{errs:?}");
+    }
+
+    #[test]
+    fn event_names_must_give_identifiers() {
+        let errs = errors("ACME.2Fast.Event.json", &object(""));
+        assert_eq!(errs[0].0, "");
+        assert!(errs[0].1.contains("the event name `ACME.2Fast.Event`"), "{errs:?}");
+        let event = load("ACME.Type.json", &object("")).unwrap().unwrap();
+        assert_eq!(event.module, "r#type");
+    }
+
+    #[test]
+    fn envelope_files_are_skipped() {
+        assert!(load("envelope.json", r#"{"x-envelope": true, "type": "object"}"#)
+            .unwrap()
+            .is_none());
+    }
+
+    #[test]
+    fn duplicate_keys_are_invalid_json() {
+        let errs = load("ACME.Dup.Key.json", r#"{"type": "object", "type": "object"}"#).unwrap_err();
+        assert!(matches!(&errs[0], Error::Json { line: 1, .. }), "{errs:?}");
+        assert!(errs[0].to_string().contains("duplicate key `type`"));
+    }
+}
