@@ -10,7 +10,7 @@ use proactive_client::{Client, Credentials, Error, Region, Retry, Stage, Summary
 use proactive_emulator::{Config, Emulator, Faults};
 use serde_json::Value;
 
-use crate::{display_name, print_report, read_input};
+use crate::input::{display_name, ndjson_lines, parse, print_report, read_input, Location};
 
 /// Exit status of `send` when no request was rejected but some outcomes are unknown.
 const EXIT_UNKNOWN: u8 = 3;
@@ -132,27 +132,19 @@ fn read_items(paths: &[PathBuf], ndjson: bool) -> Result<(Vec<Item>, Vec<String>
     for path in paths {
         let name = display_name(path);
         let bytes = read_input(path)?;
-        // `line`: the NDJSON line the text is, whose syntax errors are at LINE:COLUMN.
-        let mut one = |line: Option<usize>, bytes: &[u8]| {
-            let location = line.map_or_else(|| name.clone(), |l| format!("{name}:{l}"));
-            match serde_json::from_slice::<Value>(bytes) {
-                Ok(body) => items.push(Item { location, body }),
-                Err(e) => broken.push(format!(
-                    "{name}:{}:{}: error: {}",
-                    line.unwrap_or(e.line()),
-                    e.column(),
-                    crate::json_error_words(&e)
-                )),
-            }
+        let mut one = |location: Location, bytes: &[u8]| match parse(location, bytes) {
+            Ok(body) => items.push(Item {
+                location: location.prefix(),
+                body,
+            }),
+            Err(diagnostic) => broken.push(diagnostic),
         };
         if ndjson {
-            for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
-                if !line.iter().all(u8::is_ascii_whitespace) {
-                    one(Some(i + 1), line);
-                }
+            for (n, line) in ndjson_lines(&bytes) {
+                one(Location::line(&name, n), line);
             }
         } else {
-            one(None, &bytes);
+            one(Location::file(&name), &bytes);
         }
     }
     Ok((items, broken))

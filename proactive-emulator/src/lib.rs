@@ -21,8 +21,16 @@
 //! ```
 #![deny(missing_docs)]
 
+mod alexa;
+mod error;
+mod events;
+mod faults;
 mod signing;
+mod token;
 
+pub use alexa::SkillDelivery;
+pub use events::Accepted;
+pub use faults::Faults;
 pub use signing::{CHAIN_PATH, ECHO_API_SAN, ROOT_PATH};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -31,13 +39,8 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use axum::extract::{Form, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
-use serde::Serialize;
-use serde_json::{json, Value};
+use axum::Router;
 
 /// The scope a token must be asked for (spec §3).
 pub const SCOPE: &str = "alexa::proactive_events";
@@ -107,61 +110,7 @@ impl Default for Config {
     }
 }
 
-/// Faults injected into `POST /v1/proactiveEvents…`, and (only [`token_failures`](Self::token_failures))
-/// into the token endpoint.
-#[derive(Clone, Debug, Default)]
-pub struct Faults {
-    /// The first this many token requests are answered `503` with Login with Amazon's error body
-    /// (`temporarily_unavailable`), whatever they ask (default 0).
-    pub token_failures: u32,
-    /// At most this many requests per second; more get `429` with `Retry-After`.
-    pub rate_limit: Option<u32>,
-    /// The `Retry-After` seconds sent with a 429 (default 1).
-    pub retry_after_secs: u64,
-    /// Share (0.0–1.0) of requests answered with `500`.
-    pub error_rate: f64,
-    /// Share (0.0–1.0) of requests whose connection is dropped without an answer; half of them
-    /// after the event was accepted (as when a response is lost on the way back).
-    pub drop_rate: f64,
-    /// Delay added to every request.
-    pub latency: Duration,
-    /// Seed of the fault dice (0: random).
-    pub seed: u64,
-}
-
-/// An event the emulator accepted.
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Accepted {
-    /// The request's reference id.
-    pub reference_id: String,
-    /// The event name.
-    pub event: String,
-    /// `development` or `live`.
-    pub stage: &'static str,
-    /// `Multicast` or `Unicast`.
-    pub audience: String,
-    /// The users it reached.
-    pub recipients: Vec<String>,
-    /// What Alexa would say, per locale.
-    pub previews: BTreeMap<String, String>,
-    /// The request body.
-    pub request: Value,
-}
-
-/// A skill request the emulator delivered, exactly as sent (for tests that replay or tamper).
-#[derive(Clone, Debug)]
-pub struct SkillDelivery {
-    /// The body bytes, as signed.
-    pub body: Vec<u8>,
-    /// The `Signature-256` header.
-    pub signature_256: String,
-    /// The `SignatureCertChainUrl` header.
-    pub cert_chain_url: String,
-    /// The skill's HTTP status, if it answered.
-    pub status: Option<u16>,
-}
-
+/// What the handlers record and count, behind one lock.
 #[derive(Default)]
 struct Inner {
     tokens: HashMap<String, Instant>,
@@ -177,6 +126,7 @@ struct Inner {
     deliveries: Vec<SkillDelivery>,
 }
 
+/// The handlers' state: the configuration, the signer and [`Inner`].
 struct Shared {
     config: Config,
     base_url: String,
@@ -300,414 +250,13 @@ impl Drop for Emulator {
 
 fn router(shared: Arc<Shared>) -> Router {
     Router::new()
-        .route("/auth/o2/token", post(token))
-        .route("/auth/O2/token", post(token))
-        .route("/v1/proactiveEvents", post(live))
-        .route("/v1/proactiveEvents/stages/development", post(development))
-        .route("/emulator/events", get(events))
-        .route("/emulator/users/{user}/subscriptions", post(subscribe))
-        .route(CHAIN_PATH, get(chain))
-        .route(ROOT_PATH, get(root))
+        .route("/auth/o2/token", post(token::token))
+        .route("/auth/O2/token", post(token::token))
+        .route("/v1/proactiveEvents", post(events::live))
+        .route("/v1/proactiveEvents/stages/development", post(events::development))
+        .route("/emulator/events", get(events::events))
+        .route("/emulator/users/{user}/subscriptions", post(alexa::subscribe))
+        .route(CHAIN_PATH, get(alexa::chain))
+        .route(ROOT_PATH, get(alexa::root))
         .with_state(shared)
-}
-
-fn lwa_error(status: StatusCode, error: &str, description: &str) -> Response {
-    (status, Json(json!({"error": error, "error_description": description}))).into_response()
-}
-
-async fn token(
-    State(shared): State<Arc<Shared>>,
-    form: Result<Form<HashMap<String, String>>, axum::extract::rejection::FormRejection>,
-) -> Response {
-    let mut inner = shared.lock();
-    inner.token_requests += 1;
-    if inner.token_requests <= u64::from(shared.config.faults.token_failures) {
-        return lwa_error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "temporarily_unavailable",
-            "Injected failure",
-        );
-    }
-    let Ok(Form(form)) = form else {
-        return lwa_error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "expected an application/x-www-form-urlencoded body",
-        );
-    };
-    let field = |k: &str| form.get(k).map(String::as_str);
-    if field("grant_type") != Some("client_credentials") {
-        return lwa_error(
-            StatusCode::BAD_REQUEST,
-            "unsupported_grant_type",
-            "grant_type must be client_credentials",
-        );
-    }
-    if field("scope") != Some(SCOPE) {
-        return lwa_error(
-            StatusCode::BAD_REQUEST,
-            "invalid_scope",
-            "scope must be alexa::proactive_events",
-        );
-    }
-    if field("client_id") != Some(&shared.config.client_id)
-        || field("client_secret") != Some(&shared.config.client_secret)
-    {
-        return lwa_error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            "Client authentication failed",
-        );
-    }
-    let n = inner.token_requests;
-    let nonce = roll(&mut inner.dice);
-    let token = format!("Atc|emulator-{n}-{nonce:016x}");
-    let lifetime = shared.config.token_lifetime;
-    inner.tokens.insert(token.clone(), Instant::now() + lifetime);
-    Json(json!({
-        "access_token": token,
-        "expires_in": lifetime.as_secs(),
-        "scope": SCOPE,
-        "token_type": "bearer"
-    }))
-    .into_response()
-}
-
-fn api_error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
-    (status, Json(json!({"code": code, "message": message.into()}))).into_response()
-}
-
-async fn live(state: State<Arc<Shared>>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
-    event(state, headers, body, "live").await
-}
-
-async fn development(state: State<Arc<Shared>>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
-    event(state, headers, body, "development").await
-}
-
-/// xorshift64*: fault dice, reproducible from the seed.
-fn roll(state: &mut u64) -> u64 {
-    let mut x = *state;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    *state = x;
-    x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-}
-
-fn chance(state: &mut u64, p: f64) -> bool {
-    p > 0.0 && ((roll(state) >> 11) as f64 / (1u64 << 53) as f64) < p
-}
-
-/// Unwinds the connection's task, so hyper closes the socket without answering.
-fn drop_connection() -> ! {
-    std::panic::resume_unwind(Box::new("emulator: dropped connection (injected fault)"))
-}
-
-enum Fault {
-    None,
-    Throttle,
-    Fail,
-    DropBefore,
-    DropAfter,
-}
-
-async fn event(
-    State(shared): State<Arc<Shared>>,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
-    stage: &'static str,
-) -> Response {
-    let faults = &shared.config.faults;
-    if !faults.latency.is_zero() {
-        tokio::time::sleep(faults.latency).await;
-    }
-    let fault = {
-        let mut inner = shared.lock();
-        inner.event_requests += 1;
-        let now = Instant::now();
-        let throttled = match faults.rate_limit {
-            Some(limit) => {
-                let window = match inner.window {
-                    Some((start, n)) if now.duration_since(start) < Duration::from_secs(1) => (start, n + 1),
-                    _ => (now, 1),
-                };
-                inner.window = Some(window);
-                window.1 > limit
-            }
-            None => false,
-        };
-        if throttled {
-            Fault::Throttle
-        } else if chance(&mut inner.dice, faults.error_rate) {
-            Fault::Fail
-        } else if chance(&mut inner.dice, faults.drop_rate) {
-            if roll(&mut inner.dice).is_multiple_of(2) {
-                Fault::DropBefore
-            } else {
-                Fault::DropAfter
-            }
-        } else {
-            Fault::None
-        }
-    };
-    match fault {
-        Fault::Throttle => {
-            let mut response = api_error(
-                StatusCode::TOO_MANY_REQUESTS,
-                "TOO_MANY_REQUESTS",
-                "Request is throttled",
-            );
-            let secs = faults.retry_after_secs.max(1);
-            response.headers_mut().insert("retry-after", HeaderValue::from(secs));
-            return response;
-        }
-        Fault::Fail => {
-            return api_error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL_SERVER_ERROR",
-                "Injected failure",
-            )
-        }
-        Fault::DropBefore => drop_connection(),
-        Fault::None | Fault::DropAfter => {}
-    }
-    // Validation is linear in the (bounded) body, but still CPU work: off the async workers.
-    let response = {
-        let shared = shared.clone();
-        tokio::task::spawn_blocking(move || accept(&shared, &headers, &body, stage))
-            .await
-            .unwrap_or_else(|_| {
-                api_error(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "INTERNAL_SERVER_ERROR",
-                    "internal error",
-                )
-            })
-    };
-    if matches!(fault, Fault::DropAfter) {
-        drop_connection();
-    }
-    response
-}
-
-fn accept(shared: &Shared, headers: &HeaderMap, body: &[u8], stage: &'static str) -> Response {
-    let auth = headers.get("authorization").and_then(|v| v.to_str().ok());
-    let Some(token) = auth.and_then(|a| a.strip_prefix("Bearer ")) else {
-        return api_error(StatusCode::UNAUTHORIZED, "UNAUTHORIZED", "missing bearer token");
-    };
-    {
-        let inner = shared.lock();
-        match inner.tokens.get(token) {
-            None => return api_error(StatusCode::FORBIDDEN, "INVALID_TOKEN", "the access token is not valid"),
-            Some(expiry) if *expiry <= Instant::now() => {
-                return api_error(StatusCode::FORBIDDEN, "INVALID_TOKEN", "the access token has expired")
-            }
-            Some(_) => {}
-        }
-    }
-    let value: Value = match serde_json::from_slice(body) {
-        Ok(v) => v,
-        Err(e) => {
-            return api_error(
-                StatusCode::BAD_REQUEST,
-                "INVALID_REQUEST",
-                format!("malformed JSON: {e}"),
-            )
-        }
-    };
-    let report = proactive_schemas::validate_for_sending(&value, proactive_schemas::jiff::Timestamp::now());
-    if !report.is_valid() {
-        // The report keeps the first 100 errors and counts the rest: the answer stays small.
-        let mut problems: Vec<String> = report.errors.iter().map(ToString::to_string).collect();
-        problems.extend(report.omitted_note(proactive_schemas::Severity::Error));
-        return api_error(StatusCode::BAD_REQUEST, "INVALID_REQUEST", problems.join("; "));
-    }
-    let reference_id = value["referenceId"].as_str().unwrap_or_default().to_owned();
-    let event = value["event"]["name"].as_str().unwrap_or_default().to_owned();
-    let audience = value["relevantAudience"]["type"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    let subscriptions = shared.lock().subscriptions.clone();
-    let subscribed = |user: &str| match &subscriptions {
-        None => true,
-        Some(subs) => subs.get(user).is_some_and(|events| events.contains(&event)),
-    };
-    let (recipients, key) = if audience == "Unicast" {
-        let user = value["relevantAudience"]["payload"]["user"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        if !subscribed(&user) {
-            return api_error(
-                StatusCode::FORBIDDEN,
-                "FORBIDDEN",
-                format!("user is not subscribed to {event}"),
-            );
-        }
-        (vec![user.clone()], user)
-    } else {
-        let users: Vec<String> = match &subscriptions {
-            None => shared.config.users.clone(),
-            Some(subs) => subs
-                .iter()
-                .filter(|(_, e)| e.contains(&event))
-                .map(|(u, _)| u.clone())
-                .collect(),
-        };
-        (users, "*multicast*".to_owned())
-    };
-    let mut previews = BTreeMap::new();
-    let locales: Vec<&str> = value["localizedAttributes"]
-        .as_array()
-        .map(|a| a.iter().filter_map(|e| e["locale"].as_str()).collect())
-        .unwrap_or_default();
-    for locale in if locales.is_empty() { vec!["en-US"] } else { locales } {
-        if let Ok(text) = proactive_schemas::preview(&value, locale) {
-            previews.insert(locale.to_owned(), text);
-        }
-    }
-    let mut inner = shared.lock();
-    if !inner.seen.insert((reference_id.clone(), key)) {
-        return api_error(
-            StatusCode::CONFLICT,
-            "CONFLICT",
-            format!("referenceId {reference_id} was already sent to this audience"),
-        );
-    }
-    inner.accepted.push(Accepted {
-        reference_id,
-        event,
-        stage,
-        audience,
-        recipients,
-        previews,
-        request: value,
-    });
-    StatusCode::ACCEPTED.into_response()
-}
-
-fn pem(text: &str) -> Response {
-    ([("content-type", "application/x-pem-file")], text.to_owned()).into_response()
-}
-
-async fn chain(State(shared): State<Arc<Shared>>) -> Response {
-    pem(shared.signer.chain_pem())
-}
-
-async fn root(State(shared): State<Arc<Shared>>) -> Response {
-    pem(shared.signer.root_pem())
-}
-
-async fn events(State(shared): State<Arc<Shared>>) -> Json<Vec<Accepted>> {
-    Json(shared.lock().accepted.clone())
-}
-
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SubscriptionUpdate {
-    /// The user's full list of event names.
-    events: Vec<String>,
-    /// `request.locale` of the skill event (default `en-US`).
-    #[serde(default)]
-    locale: Option<String>,
-}
-
-/// A simulated user (un)subscribes: the emulator's own record changes (switching it from
-/// permissive to explicit subscriptions), and the skill gets a `ProactiveSubscriptionChanged`
-/// with the user's full list, as Alexa sends it.
-async fn subscribe(
-    State(shared): State<Arc<Shared>>,
-    axum::extract::Path(user): axum::extract::Path<String>,
-    body: axum::body::Bytes,
-) -> Response {
-    // Any content type: `curl -d '{"events": [...]}'` is enough.
-    let update: SubscriptionUpdate = match serde_json::from_slice(&body) {
-        Ok(u) => u,
-        Err(e) => {
-            return api_error(
-                StatusCode::BAD_REQUEST,
-                "INVALID_REQUEST",
-                format!("malformed update: {e}"),
-            )
-        }
-    };
-    let unknown: Vec<&String> = update
-        .events
-        .iter()
-        .filter(|e| !proactive_schemas::EVENTS.iter().any(|m| m.name == e.as_str()))
-        .collect();
-    if !unknown.is_empty() {
-        return api_error(
-            StatusCode::BAD_REQUEST,
-            "INVALID_REQUEST",
-            format!("unknown events: {unknown:?}"),
-        );
-    }
-    let request_id = {
-        let mut inner = shared.lock();
-        inner.skill_requests += 1;
-        let n = inner.skill_requests;
-        let nonce = roll(&mut inner.dice);
-        inner
-            .subscriptions
-            .get_or_insert_with(BTreeMap::new)
-            .insert(user.clone(), update.events.iter().cloned().collect());
-        format!("amzn1.echo-api.request.emulator-{n}-{nonce:08x}")
-    };
-    let Some(endpoint) = &shared.config.skill_endpoint else {
-        return Json(json!({"delivered": false, "reason": "no skill endpoint is configured"})).into_response();
-    };
-    let event = proactive_schemas::SubscriptionChanged {
-        version: "1.0".into(),
-        application_id: shared.config.skill_id.clone(),
-        user_id: user,
-        api_endpoint: shared.base_url.clone(),
-        request_id,
-        timestamp: proactive_schemas::DateTime::from_timestamp(proactive_schemas::jiff::Timestamp::now()),
-        locale: Some(update.locale.unwrap_or_else(|| "en-US".into())),
-        subscriptions: update.events,
-    };
-    // Signed over these exact bytes, as Alexa signs what it sends (spec §7).
-    let body = event.to_value().to_string().into_bytes();
-    let signature = match shared.signer.sign(&body) {
-        Ok(s) => s,
-        Err(e) => return api_error(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_SERVER_ERROR", e),
-    };
-    let cert_chain_url = format!("{}{CHAIN_PATH}", shared.base_url);
-    let sent = shared
-        .http
-        .post(endpoint)
-        .header("content-type", "application/json")
-        .header("Signature-256", &signature)
-        .header("SignatureCertChainUrl", &cert_chain_url)
-        .body(body.clone())
-        .send()
-        .await;
-    shared.lock().deliveries.push(SkillDelivery {
-        body,
-        signature_256: signature,
-        cert_chain_url,
-        status: sent.as_ref().ok().map(|r| r.status().as_u16()),
-    });
-    match sent {
-        Ok(r) if r.status().is_success() => {
-            Json(json!({"delivered": true, "skillStatus": r.status().as_u16()})).into_response()
-        }
-        Ok(r) => api_error(
-            StatusCode::BAD_GATEWAY,
-            "SKILL_ERROR",
-            format!("the skill answered {}", r.status()),
-        ),
-        Err(e) => api_error(
-            StatusCode::BAD_GATEWAY,
-            "SKILL_UNREACHABLE",
-            format!(
-                "cannot reach the skill at {}: {}",
-                proactive_schemas::redact_url(endpoint),
-                e.without_url()
-            ),
-        ),
-    }
 }

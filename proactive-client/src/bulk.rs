@@ -1,0 +1,82 @@
+//! Bulk sends: many requests with bounded concurrency ([`Client::send_all`]), and the
+//! [`Summary`] that files every result.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::{Client, Error, Region, Sent, Stage};
+
+impl Client {
+    /// Sends many request bodies with at most `concurrency` in flight. Every request gets a
+    /// result on the returned channel, tagged with its index; nothing is dropped.
+    pub fn send_all(
+        &self,
+        bodies: Vec<Value>,
+        stage: Stage,
+        region: Region,
+        concurrency: usize,
+    ) -> tokio::sync::mpsc::UnboundedReceiver<(usize, Result<Sent, Error>)> {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let limit = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
+        let client = self.clone();
+        tokio::spawn(async move {
+            let mut tasks = tokio::task::JoinSet::new();
+            for (i, body) in bodies.into_iter().enumerate() {
+                let Ok(permit) = limit.clone().acquire_owned().await else {
+                    break;
+                };
+                let client = client.clone();
+                let tx = tx.clone();
+                tasks.spawn(async move {
+                    let result = client.send_value(&body, stage, region).await;
+                    drop(permit);
+                    let _ = tx.send((i, result));
+                });
+            }
+            while tasks.join_next().await.is_some() {}
+        });
+        rx
+    }
+}
+
+/// A summary of a bulk send: every request is in exactly one of the three lists.
+#[derive(Debug, Default)]
+pub struct Summary {
+    /// Indices of accepted requests.
+    pub accepted: Vec<usize>,
+    /// Indices and errors of requests that were not accepted: invalid, rejected, or failed
+    /// without any attempt that could have been accepted.
+    pub failed: Vec<(usize, Error)>,
+    /// Indices and errors ([`Error::Unknown`]) of requests whose outcome is unknown: they may have
+    /// been accepted. Resending them is safe (a repeat is answered `409`, never delivered twice).
+    pub unknown: Vec<(usize, Error)>,
+}
+
+impl Summary {
+    /// Collects every result of [`Client::send_all`], sorted by index.
+    pub async fn collect(mut rx: tokio::sync::mpsc::UnboundedReceiver<(usize, Result<Sent, Error>)>) -> Summary {
+        let mut summary = Summary::default();
+        while let Some((i, result)) = rx.recv().await {
+            summary.record(i, result);
+        }
+        summary.sort();
+        summary
+    }
+
+    /// Files one result under `accepted`, `failed` or `unknown`.
+    pub fn record(&mut self, index: usize, result: Result<Sent, Error>) {
+        match result {
+            Ok(_) => self.accepted.push(index),
+            Err(e) if e.is_unknown() => self.unknown.push((index, e)),
+            Err(e) => self.failed.push((index, e)),
+        }
+    }
+
+    /// Sorts the three lists by index.
+    pub fn sort(&mut self) {
+        self.accepted.sort_unstable();
+        self.failed.sort_by_key(|(i, _)| *i);
+        self.unknown.sort_by_key(|(i, _)| *i);
+    }
+}

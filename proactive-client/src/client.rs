@@ -1,0 +1,300 @@
+//! The [`Client`]: its builder, and one request's way from validation to Amazon's answer.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Instant;
+
+use proactive_schemas::{redact_url, Request};
+use serde_json::Value;
+use tokio::sync::Mutex;
+
+use crate::auth::Token;
+use crate::endpoints::{check_endpoint, origin};
+use crate::errors::{api_error, redirect, without_url};
+use crate::retry::{attempt_timeout, deadline_from, retry_after, settle, Budget};
+use crate::{Credentials, Error, Region, Retry, Stage, AMAZON_API_HOSTS, AMAZON_AUTH_ENDPOINT};
+
+/// A request Amazon accepted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sent {
+    /// How many requests were made to the API for it, throttled ones included.
+    pub attempts: u32,
+    /// Accepted through a `409` after an earlier attempt that may have got through (its
+    /// connection was lost after sending, or it was answered with a server error).
+    pub by_conflict: bool,
+}
+
+/// Builds a [`Client`].
+#[derive(Debug)]
+pub struct ClientBuilder {
+    credentials: Credentials,
+    api_endpoint: Option<String>,
+    auth_endpoint: String,
+    retry: Retry,
+    allowed_hosts: Vec<String>,
+}
+
+impl ClientBuilder {
+    /// Also allows Unicast sends ([`Client::send_value_to`]) to this API host, besides Amazon's
+    /// three ([`AMAZON_API_HOSTS`]): for a local emulator (`http://127.0.0.1:PORT`) or a proxy the
+    /// operator runs. Give the origin only (scheme, host, port). A configured
+    /// [`api_endpoint`](Self::api_endpoint) is allowed without saying so.
+    pub fn allow_api_host(mut self, url: impl Into<String>) -> Self {
+        self.allowed_hosts.push(url.into());
+        self
+    }
+
+    /// The API base URL instead of the region's (e.g. the emulator's `http://127.0.0.1:PORT`).
+    pub fn api_endpoint(mut self, url: impl Into<String>) -> Self {
+        self.api_endpoint = Some(url.into());
+        self
+    }
+
+    /// The token endpoint's base URL (default `https://api.amazon.com`).
+    pub fn auth_endpoint(mut self, url: impl Into<String>) -> Self {
+        self.auth_endpoint = url.into();
+        self
+    }
+
+    /// The retry policy.
+    pub fn retry(mut self, retry: Retry) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Checks the endpoints and builds the client. Plain `http://` is refused except for
+    /// loopback addresses.
+    pub fn build(self) -> Result<Client, Error> {
+        if let Some(api) = &self.api_endpoint {
+            check_endpoint(api)?;
+        }
+        check_endpoint(&self.auth_endpoint)?;
+        let mut allowed_hosts: Vec<String> = AMAZON_API_HOSTS.iter().map(|h| h.to_string()).collect();
+        for url in &self.allowed_hosts {
+            check_endpoint(url)?;
+            allowed_hosts.push(
+                origin(url).map_err(|why| Error::Config(format!("invalid API host `{}`: {why}", redact_url(url))))?,
+            );
+        }
+        if let Some(parsed) = self.api_endpoint.as_deref().and_then(|u| reqwest::Url::parse(u).ok()) {
+            allowed_hosts.push(parsed.origin().ascii_serialization());
+        }
+        let http = reqwest::Client::builder()
+            .timeout(self.retry.timeout)
+            // A redirect could carry the bearer token elsewhere: answers are taken as they come.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                credentials: self.credentials,
+                api_endpoint: self.api_endpoint.map(|u| u.trim_end_matches('/').to_owned()),
+                auth_endpoint: self.auth_endpoint.trim_end_matches('/').to_owned(),
+                retry: self.retry,
+                allowed_hosts,
+                token: Mutex::new(None),
+                token_fetches: std::sync::atomic::AtomicU64::new(0),
+            }),
+        })
+    }
+}
+
+/// What the clones of a client share.
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) credentials: Credentials,
+    api_endpoint: Option<String>,
+    pub(crate) auth_endpoint: String,
+    pub(crate) retry: Retry,
+    /// Origins Unicast sends may go to: Amazon's, then the configured ones.
+    allowed_hosts: Vec<String>,
+    /// The token cache ([`crate::auth`]).
+    pub(crate) token: Mutex<Option<Token>>,
+    pub(crate) token_fetches: std::sync::atomic::AtomicU64,
+}
+
+/// Sends Proactive Events. Cheap to clone; clones share the token cache.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("credentials", &self.inner.credentials)
+            .field("api_endpoint", &self.inner.api_endpoint)
+            .field("auth_endpoint", &self.inner.auth_endpoint)
+            .field("retry", &self.inner.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Starts building a client for these credentials.
+    pub fn builder(credentials: Credentials) -> ClientBuilder {
+        ClientBuilder {
+            credentials,
+            api_endpoint: None,
+            auth_endpoint: AMAZON_AUTH_ENDPOINT.into(),
+            retry: Retry::default(),
+            allowed_hosts: Vec::new(),
+        }
+    }
+
+    /// How many token requests this client has made.
+    pub fn token_fetches(&self) -> u64 {
+        self.inner.token_fetches.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn events_url(&self, stage: Stage, region: Region) -> String {
+        let base = self.inner.api_endpoint.as_deref().unwrap_or(region.base_url());
+        format!("{base}{}", stage.path())
+    }
+
+    /// Validates and sends a typed request.
+    pub async fn send(&self, request: &Request, stage: Stage, region: Region) -> Result<Sent, Error> {
+        self.send_value(&request.to_value(), stage, region).await
+    }
+
+    /// Validates and sends a request body. An invalid body is not sent.
+    pub async fn send_value(&self, body: &Value, stage: Stage, region: Region) -> Result<Sent, Error> {
+        let url = self.events_url(stage, region);
+        self.validate_and_post(body, url).await
+    }
+
+    /// Validates and sends a request body to a user's own API host, as learned from their
+    /// `ProactiveSubscriptionChanged` (`context.System.apiEndpoint`).
+    ///
+    /// That host must be one of Amazon's three ([`AMAZON_API_HOSTS`]) or one the client was told
+    /// to allow ([`ClientBuilder::allow_api_host`], [`ClientBuilder::api_endpoint`]); any other is
+    /// refused with [`Error::HostNotAllowed`] before anything is fetched or sent, so a forged
+    /// event can never draw the bearer token to a host of its choosing (spec §7). The client's
+    /// configured API endpoint, if any, takes precedence as the destination (tests, proxies).
+    pub async fn send_value_to(&self, api_endpoint: &str, body: &Value, stage: Stage) -> Result<Sent, Error> {
+        let allowed = origin(api_endpoint).is_ok_and(|o| self.inner.allowed_hosts.contains(&o));
+        if !allowed {
+            return Err(Error::HostNotAllowed(redact_url(api_endpoint)));
+        }
+        let base = match &self.inner.api_endpoint {
+            Some(configured) => configured.clone(),
+            None => {
+                check_endpoint(api_endpoint)?;
+                api_endpoint.trim_end_matches('/').to_owned()
+            }
+        };
+        self.validate_and_post(body, format!("{base}{}", stage.path())).await
+    }
+
+    async fn validate_and_post(&self, body: &Value, url: String) -> Result<Sent, Error> {
+        // The schema and envelope rules, and (spec §4) an expiry still in the future: the same
+        // door the emulator checks with.
+        let report = proactive_schemas::validate_for_sending(body, proactive_schemas::jiff::Timestamp::now());
+        if !report.is_valid() {
+            return Err(Error::Invalid(report));
+        }
+        let bytes = serde_json::to_vec(body).map_err(|e| Error::Config(e.to_string()))?;
+        self.post(bytes, url).await
+    }
+
+    async fn post(&self, body: Vec<u8>, url: String) -> Result<Sent, Error> {
+        let retry = &self.inner.retry;
+        let deadline = deadline_from(Instant::now(), retry.deadline);
+        let mut budget = Budget::default();
+        // The outcome of an earlier attempt is unknown: its connection failed after sending.
+        let mut uncertain = false;
+        // An earlier attempt may have been accepted: uncertain, or answered with a 5xx (a gateway
+        // may answer 502/504 after the service accepted). Throttled attempts were not processed.
+        let mut maybe_processed = false;
+        let mut refreshed = false;
+        loop {
+            let token = match self.token(deadline).await {
+                Ok(token) => token,
+                Err(e) => return Err(settle(e, budget.attempts, uncertain)),
+            };
+            let Some(timeout) = attempt_timeout(retry, deadline) else {
+                let last = String::from("no time was left for another attempt");
+                let error = Error::Deadline {
+                    attempts: budget.attempts,
+                    deadline: retry.deadline,
+                    last,
+                };
+                return Err(settle(error, budget.attempts, uncertain));
+            };
+            budget.attempts += 1;
+            let result = self
+                .inner
+                .http
+                .post(&url)
+                .timeout(timeout)
+                .bearer_auth(&token)
+                .header("content-type", "application/json")
+                .body(body.clone())
+                .send()
+                .await;
+            let (wait, last) = match result {
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    if status == 202 {
+                        return Ok(Sent {
+                            attempts: budget.attempts,
+                            by_conflict: false,
+                        });
+                    }
+                    if response.status().is_redirection() {
+                        return Err(settle(redirect(&response), budget.attempts, uncertain));
+                    }
+                    let retry_after = retry_after(response.headers());
+                    let text = response.text().await.unwrap_or_default();
+                    let error = api_error(status, &text);
+                    if status == 409 && maybe_processed {
+                        // An earlier attempt was accepted, but its answer was lost.
+                        return Ok(Sent {
+                            attempts: budget.attempts,
+                            by_conflict: true,
+                        });
+                    }
+                    if (status == 401 || status == 403) && !refreshed && error.message.contains("token") {
+                        // The cached token went stale early: fetch a new one, once.
+                        refreshed = true;
+                        self.invalidate(&token).await;
+                        continue;
+                    }
+                    maybe_processed |= status >= 500;
+                    match budget.after_status(retry, status, retry_after) {
+                        Some(wait) => (wait, error.to_string()),
+                        None => return Err(settle(Error::Rejected(error), budget.attempts, uncertain)),
+                    }
+                }
+                Err(e) => {
+                    // Refused or unresolvable: nothing was sent. Anything later: it may have been.
+                    if !e.is_connect() {
+                        uncertain = true;
+                        maybe_processed = true;
+                    }
+                    let message = without_url(&e);
+                    match budget.after_transport(retry) {
+                        Some(wait) => (wait, message),
+                        None => {
+                            let error = Error::Transport {
+                                attempts: budget.attempts,
+                                message,
+                            };
+                            return Err(settle(error, budget.attempts, uncertain));
+                        }
+                    }
+                }
+            };
+            if wait >= deadline.saturating_duration_since(Instant::now()) {
+                let error = Error::Deadline {
+                    attempts: budget.attempts,
+                    deadline: retry.deadline,
+                    last,
+                };
+                return Err(settle(error, budget.attempts, uncertain));
+            }
+            tokio::time::sleep(wait).await;
+        }
+    }
+}
