@@ -145,10 +145,9 @@ impl Client {
                         let value = reply
                             .access_token
                             .ok_or_else(|| Error::Token("the token response has no access_token".into()))?;
-                        let lifetime = reply.expires_in.map_or(DEFAULT_LIFETIME, Duration::from_secs);
                         return Ok(Token {
                             value,
-                            expires_at: started + lifetime,
+                            expires_at: token_expiry(started, reply.expires_in),
                         });
                     }
                     let error = reply.error.as_deref().unwrap_or("unknown_error");
@@ -180,6 +179,18 @@ impl Client {
             tokio::time::sleep(wait).await;
         }
     }
+}
+
+/// The longest lifetime believed from a token reply (Login with Amazon's tokens live an hour):
+/// a reply claiming more, up to `u64::MAX` seconds, neither overflows nor keeps a token forever.
+const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+/// When a token fetched at `started` expires, from the reply's `expires_in` (seconds).
+fn token_expiry(started: Instant, expires_in: Option<u64>) -> Instant {
+    let lifetime = expires_in
+        .map_or(DEFAULT_LIFETIME, Duration::from_secs)
+        .min(MAX_LIFETIME);
+    started.checked_add(lifetime).unwrap_or(started)
 }
 
 #[cfg(test)]
@@ -215,5 +226,13 @@ mod tests {
         assert!(reply.access_token.is_none());
         let reply: TokenReply = object_or_default(b"<html>");
         assert!(reply.access_token.is_none());
+    }
+
+    #[test]
+    fn a_huge_expires_in_neither_overflows_nor_lasts_forever() {
+        let now = Instant::now();
+        assert_eq!(token_expiry(now, Some(u64::MAX)), now + MAX_LIFETIME);
+        assert_eq!(token_expiry(now, Some(60)), now + Duration::from_secs(60));
+        assert_eq!(token_expiry(now, None), now + DEFAULT_LIFETIME);
     }
 }
