@@ -12,7 +12,7 @@ use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use crate::event::Source;
+use crate::model::Source;
 
 /// How an attribute is described in the message, and what fits it.
 struct Words {
@@ -181,7 +181,7 @@ impl Field<'_> {
 pub(crate) fn attribute(source: &Source, field: &Field, attribute: &Type, required: bool) -> TokenStream {
     let ty = field.ty;
     let span = ty.span();
-    let kind = crate::event::kind(source, attribute, span);
+    let kind = crate::emit::kind(source, attribute, span);
     let w = words(source, field.path, attribute, required);
     let message = format!(
         "`{{Self}}` cannot hold `{}`, {}; use {}",

@@ -2,9 +2,12 @@
 //! (use them from there). See `proactive_schemas::Event` for the options.
 
 mod attr;
+mod check;
 mod ctxt;
+mod emit;
 mod event;
 mod fits;
+mod model;
 mod suggest;
 mod table;
 

@@ -1,0 +1,148 @@
+//! Emitting `#[derive(Event)]`'s impl of `ToEvent` for the fields that passed `check`. Each
+//! field's type is checked by rustc against its attribute there: see `fits.rs`.
+
+use proactive_codegen::ir::Type;
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+
+use crate::check::Covered;
+use crate::fits::Field;
+use crate::model::{Event, Source};
+
+/// The impl, wrapped in `const _: () = { … };` so nothing leaks into the user's namespace.
+pub(crate) fn emit(event: &Event, covered: &[Covered]) -> TokenStream {
+    let name = event.ident;
+    let source = &event.source;
+    let (impl_generics, ty_generics, where_clause) = event.generics.split_for_impl();
+    let event_name = &source.schema.name;
+    let locales = &event.locales.valid;
+    let mut sets = Vec::new();
+    let mut entries = Vec::new();
+    for c in covered {
+        let (attribute, optional) = (c.attribute, c.field.optional);
+        let ident = c.field.ident;
+        let segments: Vec<&str> = c.field.path.split('.').collect();
+        // Type checks look inside the `Option` of an optional field.
+        let field = Field {
+            strukt: name,
+            ident,
+            path: &c.field.path,
+            ty: optional.unwrap_or(c.field.ty),
+        };
+        match c.localized {
+            Some(key) => {
+                let reference = format!("localizedattribute:{key}");
+                let text = crate::fits::localized(&field);
+                if optional.is_some() {
+                    sets.push(quote! {
+                        if self.#ident.is_some() {
+                            ::proactive_schemas::__private::set(&mut payload, &[#(#segments),*], ::proactive_schemas::__private::serde_json::Value::String(#reference.into()));
+                        }
+                    });
+                    entries.push(quote! {
+                        if let ::std::option::Option::Some(value) = &self.#ident {
+                            entry.values.insert(#key.into(), #text);
+                        }
+                    });
+                } else {
+                    sets.push(quote! {
+                        ::proactive_schemas::__private::set(&mut payload, &[#(#segments),*], ::proactive_schemas::__private::serde_json::Value::String(#reference.into()));
+                    });
+                    entries.push(quote! {
+                        {
+                            let value = &self.#ident;
+                            entry.values.insert(#key.into(), #text);
+                        }
+                    });
+                }
+            }
+            None => {
+                let value = crate::fits::attribute(source, &field, &attribute.ty, attribute.required);
+                if optional.is_some() {
+                    sets.push(quote! {
+                        if let ::std::option::Option::Some(value) = &self.#ident {
+                            ::proactive_schemas::__private::set(&mut payload, &[#(#segments),*], #value);
+                        }
+                    });
+                } else {
+                    sets.push(quote! {
+                        {
+                            let value = &self.#ident;
+                            ::proactive_schemas::__private::set(&mut payload, &[#(#segments),*], #value);
+                        }
+                    });
+                }
+            }
+        }
+    }
+    let rebuild = source.file.as_ref().map(|f| {
+        quote!(
+            const _: &[u8] = ::std::include_bytes!(#f);
+        )
+    });
+    quote! {
+        const _: () = {
+            #rebuild
+
+            #[automatically_derived]
+            impl #impl_generics ::proactive_schemas::ToEvent for #name #ty_generics #where_clause {
+                const NAME: &'static str = #event_name;
+                const LOCALES: &'static [&'static str] = &[#(#locales),*];
+
+                fn payload(&self) -> ::proactive_schemas::__private::serde_json::Value {
+                    let mut payload = ::proactive_schemas::__private::serde_json::Map::new();
+                    #(#sets)*
+                    ::proactive_schemas::__private::serde_json::Value::Object(payload)
+                }
+
+                fn localized_attributes(
+                    &self,
+                ) -> ::std::result::Result<::std::vec::Vec<::proactive_schemas::LocalizedAttributes>, ::proactive_schemas::MissingLocale> {
+                    let mut entries = ::std::vec::Vec::new();
+                    for locale in Self::LOCALES {
+                        let locale: &'static str = locale;
+                        let mut entry = ::proactive_schemas::LocalizedAttributes::new(locale, ::std::iter::empty::<(&str, &str)>());
+                        #(#entries)*
+                        if entry.values.is_empty() {
+                            break;
+                        }
+                        entries.push(entry);
+                    }
+                    ::std::result::Result::Ok(entries)
+                }
+            }
+        };
+    }
+}
+
+/// The `kind::…` marker for an attribute type (`kind::Any` when no generated type exists).
+pub(crate) fn kind(source: &Source, ty: &Type, span: Span) -> TokenStream {
+    // The module may be a raw identifier (`r#type`), which `Ident::new` does not take.
+    let module: syn::Ident =
+        syn::parse_str(&source.schema.module).unwrap_or_else(|_| syn::Ident::new("invalid_module", Span::call_site()));
+    let generated = |name: &str| {
+        let name = syn::Ident::new(name, Span::call_site());
+        quote!(::proactive_schemas::events::#module::#name)
+    };
+    match ty {
+        Type::String { .. } => quote_spanned!(span=> ::proactive_schemas::kind::Text),
+        Type::Integer => quote_spanned!(span=> ::proactive_schemas::kind::Integer),
+        Type::DateTime => quote_spanned!(span=> ::proactive_schemas::kind::DateTime),
+        Type::Enum(e) if source.builtin => {
+            let t = generated(&e.rust_name);
+            quote_spanned!(span=> ::proactive_schemas::kind::Enum<#t>)
+        }
+        Type::Object(o) if source.builtin => {
+            let t = generated(&o.rust_name);
+            quote_spanned!(span=> ::proactive_schemas::kind::Object<#t>)
+        }
+        Type::Array { items, .. } => match items.as_ref() {
+            Type::Enum(e) if source.builtin => {
+                let t = generated(&e.rust_name);
+                quote_spanned!(span=> ::proactive_schemas::kind::EnumArray<#t>)
+            }
+            _ => quote_spanned!(span=> ::proactive_schemas::kind::TextArray),
+        },
+        _ => quote_spanned!(span=> ::proactive_schemas::kind::Any),
+    }
+}
