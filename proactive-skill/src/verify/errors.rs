@@ -90,10 +90,10 @@ pub enum Rejection {
     /// `request.timestamp` is not an RFC 3339 date-time.
     #[error("`request.timestamp` is not an RFC 3339 date-time")]
     InvalidTimestamp,
-    /// `request.timestamp` is older than [`MAX_TIMESTAMP_SKEW`].
+    /// `request.timestamp` is older than [`MAX_TIMESTAMP_SKEW`](super::MAX_TIMESTAMP_SKEW).
     #[error("the request timestamp is {0:?} old, more than 150s")]
     TimestampTooOld(Duration),
-    /// `request.timestamp` is further than [`MAX_TIMESTAMP_SKEW`] in the future.
+    /// `request.timestamp` is further than [`MAX_TIMESTAMP_SKEW`](super::MAX_TIMESTAMP_SKEW) in the future.
     #[error("the request timestamp is {0:?} in the future, more than 150s")]
     TimestampInFuture(Duration),
     /// `context.System.application.applicationId` is not this skill's id.
