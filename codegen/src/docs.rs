@@ -143,8 +143,7 @@ fn agreed<'d>(mut descriptions: impl Iterator<Item = Option<&'d str>>) -> Option
 
 /// The unescaped last reference token of a JSON pointer: the property a schema is the value of.
 fn last_token(pointer: &str) -> String {
-    let token = pointer.rsplit('/').next().unwrap_or_default();
-    token.replace("~1", "/").replace("~0", "~")
+    proactive_spec::unescape_pointer_token(pointer.rsplit('/').next().unwrap_or_default())
 }
 
 /// "`a`", "`a` and `b`", "`a`, `b` and `c`" (or "or").

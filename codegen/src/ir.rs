@@ -7,7 +7,9 @@ use std::path::PathBuf;
 
 // The loader's entry points and facts, re-exported where the derive and the fuzz targets have
 // always imported them (`proactive_codegen::ir::load_str`); the model itself never calls them.
-pub use crate::load::{escape_pointer_token, load_dir, load_files, load_str, DRAFT_2020_12};
+pub use crate::load::{load_dir, load_files, load_str, DRAFT_2020_12};
+// The spec's template and pointer rules (`proactive-spec`), at the paths they have always had here.
+pub use proactive_spec::{escape_pointer_token, placeholders};
 
 /// All event schemas of one directory, sorted by event name.
 #[derive(Clone, Debug)]
@@ -107,25 +109,8 @@ pub struct Utterance {
 impl Utterance {
     /// The placeholders of the text: (dotted path, optional?).
     pub fn placeholders(&self) -> Vec<(&str, bool)> {
-        placeholders(&self.text)
+        placeholders(&self.text).collect()
     }
-}
-
-/// Parses `{path}` / `{path?}` placeholders; text outside braces is literal.
-pub fn placeholders(text: &str) -> Vec<(&str, bool)> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find('{') {
-        let after = &rest[start + 1..];
-        let Some(end) = after.find('}') else { break };
-        let inner = &after[..end];
-        match inner.strip_suffix('?') {
-            Some(path) => out.push((path, true)),
-            None => out.push((inner, false)),
-        }
-        rest = &after[end + 1..];
-    }
-    out
 }
 
 /// An object with fixed properties (`additionalProperties: false`).

@@ -37,13 +37,6 @@ pub use error::{Error, Errors};
 pub use ir::Catalogue;
 pub use load::{load_dir, load_files, load_str};
 
-/// Every locale an Alexa skill can use (spec §4), sorted. The same list as
-/// `proactive_schemas::ALEXA_LOCALES` (a test keeps them equal); here for compile-time checks.
-pub const ALEXA_LOCALES: &[&str] = &[
-    "ar-SA", "de-DE", "en-AU", "en-CA", "en-GB", "en-IN", "en-US", "es-ES", "es-MX", "es-US", "fr-CA", "fr-FR",
-    "hi-IN", "it-IT", "ja-JP", "nl-NL", "pt-BR",
-];
-
 /// Loads every event schema of `schemas_dir` and writes the generated Rust to `out`.
 ///
 /// The file is only rewritten when its content changes, so dependents are not rebuilt needlessly.

@@ -11,18 +11,15 @@ mod schema;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use proactive_spec::{escape_pointer_token, placeholders};
+
 use crate::error::Error;
-use crate::ir::{placeholders, Catalogue, EventSchema, Type, Utterance};
+use crate::ir::{Catalogue, EventSchema, Type, Utterance};
 use crate::json::Json;
 use crate::names;
 
 /// The JSON Schema dialect the files must declare (when they declare one).
 pub const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
-
-/// Escapes one reference token of a JSON pointer (RFC 6901).
-pub fn escape_pointer_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
 
 /// Loads every `*.json` event schema of a directory (files marked `"x-envelope": true` are
 /// skipped) and reports every problem found, in every file.

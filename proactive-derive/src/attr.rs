@@ -1,6 +1,7 @@
 //! Parsing the derive's input: the struct's shape and its `#[proactive(...)]` options. Never
 //! returns early: every problem goes into the context, so one build shows them all.
 
+use proactive_spec::suggest;
 use proc_macro2::Span;
 use syn::ext::IdentExt;
 use syn::parse::ParseStream;
@@ -8,7 +9,6 @@ use syn::punctuated::Punctuated;
 use syn::{Attribute, Data, DeriveInput, Fields, Ident, LitStr, Token};
 
 use crate::ctxt::Ctxt;
-use crate::suggest::suggest;
 
 /// The derive's input as written: the struct and its options.
 pub(crate) struct Input<'a> {

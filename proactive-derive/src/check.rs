@@ -7,11 +7,11 @@
 use std::collections::BTreeSet;
 
 use proactive_codegen::ir::{EventSchema, Property, Type};
+use proactive_spec::{is_valid_key, suggest};
 use syn::spanned::Spanned;
 
 use crate::ctxt::Ctxt;
 use crate::model::{camel_case, Event, Field, Source};
-use crate::suggest::suggest;
 
 /// A field that covers an attribute without an error: code is emitted for it.
 pub(crate) struct Covered<'a> {
@@ -156,7 +156,7 @@ fn localized<'a>(
         return None;
     }
     let key = l.key.as_str();
-    if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric()) {
+    if !is_valid_key(key) {
         let fixed: String = camel_case(key).chars().filter(char::is_ascii_alphanumeric).collect();
         let help = if fixed.is_empty() {
             "use ASCII letters and digits only".to_owned()

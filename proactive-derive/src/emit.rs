@@ -2,6 +2,7 @@
 //! field's type is checked by rustc against its attribute there: see `fits.rs`.
 
 use proactive_codegen::ir::Type;
+use proactive_spec::LOCALIZED_PREFIX;
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 
@@ -31,7 +32,7 @@ pub(crate) fn emit(event: &Event, covered: &[Covered]) -> TokenStream {
         };
         match c.localized {
             Some(key) => {
-                let reference = format!("localizedattribute:{key}");
+                let reference = format!("{LOCALIZED_PREFIX}{key}");
                 let text = crate::fits::localized(&field);
                 if optional.is_some() {
                     sets.push(quote! {

@@ -8,7 +8,6 @@ mod emit;
 mod event;
 mod fits;
 mod model;
-mod suggest;
 mod table;
 
 use proc_macro::TokenStream;

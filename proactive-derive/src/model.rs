@@ -6,12 +6,12 @@
 use std::sync::OnceLock;
 
 use proactive_codegen::ir::EventSchema;
+use proactive_spec::{is_alexa_locale, locale_help, suggest};
 use proc_macro2::Span;
 use syn::{Generics, Ident, LitStr};
 
 use crate::attr;
 use crate::ctxt::Ctxt;
-use crate::suggest::{locale_help, suggest};
 
 include!(concat!(env!("OUT_DIR"), "/catalogue.rs"));
 
@@ -180,17 +180,13 @@ fn locales(cx: &mut Ctxt, container: &attr::Container) -> Locales {
             && b[..2].iter().all(u8::is_ascii_lowercase)
             && b[2] == b'-'
             && b[3..].iter().all(u8::is_ascii_uppercase);
-        if !proactive_codegen::ALEXA_LOCALES.contains(&locale.as_str()) {
+        if !is_alexa_locale(&locale) {
             let what = if well_formed {
                 "unknown Alexa locale"
             } else {
                 "malformed locale"
             };
-            cx.error_help(
-                lit.span(),
-                format!("{what} `{locale}`"),
-                locale_help(&locale, proactive_codegen::ALEXA_LOCALES),
-            );
+            cx.error_help(lit.span(), format!("{what} `{locale}`"), locale_help(&locale));
         } else if seen.contains(&locale) {
             cx.error(lit.span(), format!("locale `{locale}` is listed twice"));
         } else {

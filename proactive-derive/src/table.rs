@@ -1,6 +1,7 @@
 //! `localized_attributes! { "en-US" => { key: "text", … }, … }`: a literal `localizedAttributes`
 //! table, checked at compile time (Alexa locales, each once, the same keys in every locale).
 
+use proactive_spec::{is_alexa_locale, is_valid_key, locale_help};
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::parse::{Parse, ParseStream};
@@ -8,7 +9,6 @@ use syn::punctuated::Punctuated;
 use syn::{braced, Expr, Ident, LitStr, Token};
 
 use crate::ctxt::Ctxt;
-use crate::suggest::locale_help;
 
 struct Table {
     entries: Punctuated<Entry, Token![,]>,
@@ -92,11 +92,11 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
     let mut locales: Vec<String> = Vec::new();
     for entry in &table.entries {
         let locale = entry.locale.value();
-        if !proactive_codegen::ALEXA_LOCALES.contains(&locale.as_str()) {
+        if !is_alexa_locale(&locale) {
             cx.error_help(
                 entry.locale.span(),
                 format!("unknown Alexa locale `{locale}`"),
-                locale_help(&locale, proactive_codegen::ALEXA_LOCALES),
+                locale_help(&locale),
             );
         } else if locales.contains(&locale) {
             cx.error(entry.locale.span(), format!("locale `{locale}` appears twice"));
@@ -105,7 +105,7 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
         let mut keys: Vec<String> = Vec::new();
         for v in &entry.values {
             let key = v.key.text();
-            if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            if !is_valid_key(&key) {
                 cx.error_help(
                     v.key.span(),
                     format!("invalid localized attribute key `{key}`"),

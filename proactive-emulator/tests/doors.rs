@@ -51,8 +51,7 @@ async fn post_event(emulator: &Emulator, token: &str, body: &[u8]) -> (u16, Stri
 }
 
 fn normal(id: &str) -> Vec<u8> {
-    let mut body: Value =
-        serde_json::from_str(include_str!("../requests/AMAZON.WeatherAlert.Activated.json")).unwrap();
+    let mut body: Value = serde_json::from_str(include_str!("../requests/AMAZON.WeatherAlert.Activated.json")).unwrap();
     let now = proactive_schemas::DateTime::now();
     body["timestamp"] = now.as_str().into();
     body["expiryTime"] = now

@@ -1,7 +1,8 @@
 //! Errors of parsing typed values.
 
+use proactive_spec::suggest;
+
 use crate::meta::EventMeta;
-use crate::suggest::suggest;
 
 /// A string that is not one of an enum's values.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

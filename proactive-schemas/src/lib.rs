@@ -36,13 +36,11 @@ mod derive_support;
 mod envelope;
 mod errors;
 mod integer;
-mod locale;
 mod localizable;
 mod meta;
 pub mod preview;
 mod redact;
 mod skill;
-mod suggest;
 pub mod validate;
 
 #[doc(hidden)]
@@ -55,13 +53,15 @@ pub use envelope::{
     is_valid_reference_id, BuildError, ReferenceId, ReferenceIdError, RelevantAudience, Request, RequestBuilder,
 };
 pub use errors::{EventParseError, ParseEnumError};
-pub use locale::{is_alexa_locale, ALEXA_LOCALES};
-pub use localizable::{is_valid_key, Localizable, LocalizedAttributes, LOCALIZED_PREFIX};
+pub use localizable::{Localizable, LocalizedAttributes};
 pub use meta::{AttributeKind, AttributeMeta, EventMeta, EventPayload, GeneratedEnum, GeneratedStruct, UtteranceMeta};
 pub use preview::{preview, PreviewError};
 pub use redact::redact_url;
 pub use skill::{SkillEventError, SubscriptionChanged, SUBSCRIPTION_CHANGED};
 pub use validate::{validate, validate_for_sending, validator, Diagnostic, Report, Severity, Validator};
+
+// The spec's facts, from `proactive-spec` (shared with the code generator and the derive).
+pub use proactive_spec::{is_alexa_locale, is_valid_key, placeholders, ALEXA_LOCALES, LOCALIZED_PREFIX};
 
 /// The event types generated from `schemas/`: one module per event.
 #[allow(clippy::all)]
@@ -76,18 +76,3 @@ pub use proactive_derive::{localized_attributes, Event};
 
 /// The date-time library used in the public API (`DateTime::timestamp`, `expires_in`).
 pub use jiff;
-
-/// The placeholders of a spoken template: `(dotted path, optional?)` for each `{path}` / `{path?}`.
-pub fn placeholders(text: &str) -> impl Iterator<Item = (&str, bool)> {
-    let mut rest = text;
-    std::iter::from_fn(move || {
-        let start = rest.find('{')?;
-        let len = rest[start..].find('}')?;
-        let inner = &rest[start + 1..start + len];
-        rest = &rest[start + len + 1..];
-        Some(match inner.strip_suffix('?') {
-            Some(path) => (path, true),
-            None => (inner, false),
-        })
-    })
-}

@@ -3,10 +3,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use proactive_spec::LOCALIZED_PREFIX;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-/// The prefix that turns a string attribute into a reference to a localized value.
-pub const LOCALIZED_PREFIX: &str = "localizedattribute:";
 
 /// A localizable string attribute: either the literal text, or a key whose text is given per
 /// locale in the request's `localizedAttributes`.
@@ -52,11 +50,6 @@ impl<T> Localizable<T> {
             Localizable::Key(_) => None,
         }
     }
-}
-
-/// Whether `key` is a valid localized-attribute key: one or more ASCII letters and digits.
-pub fn is_valid_key(key: &str) -> bool {
-    !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 impl From<&str> for Localizable<String> {

@@ -1,8 +1,8 @@
 //! What Alexa would say: the spoken text of a valid event, from the schema's `x-utterance`.
 
+use proactive_spec::{placeholders, segments, Segment, LOCALIZED_PREFIX};
 use serde_json::Value;
 
-use crate::localizable::LOCALIZED_PREFIX;
 use crate::meta::{AttributeKind, EventMeta, UtteranceMeta};
 
 /// Why a preview cannot be produced.
@@ -130,19 +130,21 @@ impl Cx<'_> {
         t.when
             .iter()
             .all(|(path, value)| at(self.payload, path).and_then(Value::as_str) == Some(value))
-            && crate::placeholders(t.text).all(|(path, optional)| optional || at(self.payload, path).is_some())
+            && placeholders(t.text).all(|(path, optional)| optional || at(self.payload, path).is_some())
     }
 
     fn render(&self, t: &UtteranceMeta) -> Result<String, PreviewError> {
         let mut out = String::new();
-        let mut rest = t.text;
         // The last integer spoken, for `word(s)`.
         let mut count = None;
-        while let Some(start) = rest.find('{') {
-            let Some(len) = rest[start..].find('}') else { break };
-            out.push_str(&agree(&rest[..start], count));
-            let inner = &rest[start + 1..start + len];
-            let path = inner.strip_suffix('?').unwrap_or(inner);
+        for segment in segments(t.text) {
+            let path = match segment {
+                Segment::Text(text) => {
+                    out.push_str(&agree(text, count));
+                    continue;
+                }
+                Segment::Placeholder { path, .. } => path,
+            };
             if let Some(v) = at(self.payload, path) {
                 if let Some(n) = v
                     .as_i64()
@@ -152,9 +154,7 @@ impl Cx<'_> {
                 }
                 out.push_str(&self.spoken(path, v)?);
             }
-            rest = &rest[start + len + 1..];
         }
-        out.push_str(&agree(rest, count));
         // Absent optional placeholders leave doubled or dangling spaces behind.
         let mut text = out.split_whitespace().collect::<Vec<_>>().join(" ");
         for p in [" .", " ,", " !", " ?"] {

@@ -23,8 +23,7 @@ const SKILL_ID: &str = "amzn1.ask.skill.e2e-test";
 const WEATHER: &str = "AMAZON.WeatherAlert.Activated";
 
 fn weather(id: &str) -> Value {
-    let mut body: Value =
-        serde_json::from_str(include_str!("../requests/AMAZON.WeatherAlert.Activated.json")).unwrap();
+    let mut body: Value = serde_json::from_str(include_str!("../requests/AMAZON.WeatherAlert.Activated.json")).unwrap();
     let now = proactive_schemas::DateTime::now();
     body["timestamp"] = now.as_str().into();
     body["expiryTime"] = now.checked_add(SignedDuration::from_hours(1)).unwrap().as_str().into();

@@ -127,8 +127,3 @@ fn a_request_is_only_ever_a_json_object() {
     assert!(serde_json::from_value::<Request>(as_array.clone()).is_err());
     assert!(!proactive_schemas::validate(&as_array).is_valid());
 }
-
-#[test]
-fn the_compile_time_and_runtime_locale_lists_agree() {
-    assert_eq!(proactive_codegen::ALEXA_LOCALES, proactive_schemas::ALEXA_LOCALES);
-}

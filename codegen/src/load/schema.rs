@@ -1,7 +1,9 @@
 //! One schema node: its keywords checked against what its type supports, its type built, and
 //! the names of nested objects and enums claimed in the event's module.
 
-use super::{escape_pointer_token, get, shape, Context, Names};
+use proactive_spec::escape_pointer_token;
+
+use super::{get, shape, Context, Names};
 use crate::ir::{EnumType, ObjectType, Property, Type};
 use crate::json::Json;
 use crate::names;

@@ -3,8 +3,6 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::suggest::suggest;
-
 /// How bad a problem is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -235,13 +233,10 @@ impl Found {
     }
 }
 
-/// Suggestions are for names people type: a long string gets none (and costs nothing).
+/// [`proactive_spec::suggest`], owned for a [`Diagnostic`]: a long string gets none (and costs
+/// nothing).
 pub(super) fn suggestion<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    const LONGEST: usize = 64;
-    if input.len() > 4 * LONGEST || input.chars().count() > LONGEST {
-        return None;
-    }
-    suggest(input, candidates).map(str::to_owned)
+    proactive_spec::suggest(input, candidates).map(str::to_owned)
 }
 
 /// Values quoted in messages are cut after this many bytes: a message stays short however large

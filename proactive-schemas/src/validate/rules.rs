@@ -3,14 +3,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use proactive_spec::{is_alexa_locale, is_valid_key, push_pointer_token, ALEXA_LOCALES, LOCALIZED_PREFIX};
 use serde_json::Value;
 
 use super::report::{shown, suggestion, Found};
-use super::schema::push_token;
 use crate::datetime::DateTime;
 use crate::integer::IntegerValue;
-use crate::locale::{is_alexa_locale, ALEXA_LOCALES};
-use crate::localizable::{is_valid_key, LOCALIZED_PREFIX};
 use crate::meta::{AttributeKind, EventMeta};
 
 /// Spec §4: expiryTime is 5 minutes to 24 hours after timestamp, both bounds inclusive.
@@ -109,7 +107,7 @@ pub(super) fn payload_keys<'v>(
                 }
                 path.push_str(k);
                 if is_known_path(meta, path) {
-                    push_token(pointer, k);
+                    push_pointer_token(pointer, k);
                     payload_keys(meta, v, path, pointer, 0, found, out);
                 }
                 path.truncate(path_len);
@@ -302,7 +300,7 @@ pub(super) fn localized(request: &Value, meta: Option<&EventMeta>, found: &mut F
                 if !keys.contains_key(key.as_str()) {
                     let mut pointer = prefix.clone();
                     pointer.pop();
-                    push_token(&mut pointer, key);
+                    push_pointer_token(&mut pointer, key);
                     found.warning(pointer, || {
                         format!("the key `{}` is not referenced by the payload", shown(key))
                     });

@@ -1,6 +1,7 @@
 //! The compiled JSON Schemas, and their errors turned into diagnostics with pointers.
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
+use proactive_spec::push_pointer_token;
 use serde_json::Value;
 
 use super::report::{shown, suggestion, Found};
@@ -58,18 +59,6 @@ pub(super) fn json_type(v: &Value) -> &'static str {
     }
 }
 
-/// Appends `/token` (escaped) to a JSON pointer.
-pub(super) fn push_token(pointer: &mut String, token: &str) {
-    pointer.push('/');
-    for c in token.chars() {
-        match c {
-            '~' => pointer.push_str("~0"),
-            '/' => pointer.push_str("~1"),
-            c => pointer.push(c),
-        }
-    }
-}
-
 /// Runs a compiled schema and turns its errors into diagnostics under `prefix`.
 ///
 /// The schema crate collects its errors eagerly, one per failing keyword and instance location
@@ -107,7 +96,7 @@ pub(super) fn schema_errors(compiled: &Compiled, instance: &Value, prefix: &str,
                 let known = known_properties(compiled, error.schema_path().as_str());
                 for name in unexpected {
                     let mut pointer = at.clone();
-                    push_token(&mut pointer, name);
+                    push_pointer_token(&mut pointer, name);
                     found.error_with(
                         pointer,
                         || format!("unknown property `{}`", shown(name)),
@@ -121,7 +110,7 @@ pub(super) fn schema_errors(compiled: &Compiled, instance: &Value, prefix: &str,
                     continue; // said by the misspelling's suggestion
                 }
                 let mut pointer = at;
-                push_token(&mut pointer, name);
+                push_pointer_token(&mut pointer, name);
                 found.error(pointer, || format!("missing required property `{}`", shown(name)));
             }
             ValidationErrorKind::Type { kind } => {

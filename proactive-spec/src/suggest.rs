@@ -1,0 +1,150 @@
+//! "Did you mean …?" for names people type: options of the derive, event names, property names,
+//! enum values, locales.
+
+/// Inputs longer than this many characters get no suggestion: names people type are short, a
+/// long input is no typo, and the distance costs the product of the two lengths.
+///
+/// ```
+/// let long = "x".repeat(proactive_spec::MAX_SUGGESTED_INPUT + 1);
+/// assert_eq!(proactive_spec::suggest(&long, ["x"]), None);
+/// ```
+pub const MAX_SUGGESTED_INPUT: usize = 64;
+
+/// Common ways of writing an Alexa locale that are not typos, so edit distance alone would
+/// suggest the wrong one (`en-UK` is one letter from `en-US`). Compared ignoring case, with `_`
+/// read as `-`.
+const KNOWN_MISTAKES: &[(&str, &str)] = &[
+    ("en-UK", "en-GB"), // the United Kingdom's ISO 3166 code is GB
+    ("jp-JP", "ja-JP"), // Japanese is `ja`; JP is the country
+    ("es-SP", "es-ES"),
+];
+
+/// What a known mistake (see [`KNOWN_MISTAKES`]) meant.
+pub(crate) fn known_mistake(input: &str) -> Option<&'static str> {
+    let wanted = input.replace('_', "-");
+    KNOWN_MISTAKES
+        .iter()
+        .find(|(m, _)| m.eq_ignore_ascii_case(&wanted))
+        .map(|(_, meant)| *meant)
+}
+
+/// Edit distance in which swapping two neighbouring letters is one edit, like a changed one
+/// (`evnet` is one edit from `event`): optimal string alignment, by characters.
+pub(crate) fn distance(a: &str, b: &str) -> usize {
+    strsim::osa_distance(a, b)
+}
+
+/// The candidate closest to `input`, if it is close enough to be a likely typo.
+///
+/// Case is ignored (a candidate that differs only in case is the best there is), swapping two
+/// neighbouring letters counts as one edit, a known mistake wins over a near miss (`en-UK` means
+/// `en-GB`, not `en-US`), and a candidate equal to `input` is never suggested. A candidate is
+/// close enough within one edit per three characters (at least one). Inputs longer than
+/// [`MAX_SUGGESTED_INPUT`] get none.
+///
+/// ```
+/// use proactive_spec::suggest;
+///
+/// assert_eq!(suggest("alertTyp", ["source", "alertType"]), Some("alertType"));
+/// assert_eq!(suggest("evnet", ["event", "schema"]), Some("event"));
+/// assert_eq!(suggest("en-UK", ["en-GB", "en-US"]), Some("en-GB"));
+/// assert_eq!(suggest("color", ["path", "localized"]), None);
+/// ```
+pub fn suggest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    // `len` first: a huge input is turned away without counting its characters.
+    if input.len() > 4 * MAX_SUGGESTED_INPUT || input.chars().count() > MAX_SUGGESTED_INPUT {
+        return None;
+    }
+    let lower = input.to_lowercase();
+    let meant = known_mistake(input);
+    let mut meant_listed = None;
+    let mut best: Option<(usize, &'a str)> = None;
+    for c in candidates {
+        if c == input {
+            continue;
+        }
+        if meant == Some(c) {
+            meant_listed = Some(c);
+        }
+        let c_lower = c.to_lowercase();
+        let d = if c_lower == lower {
+            0
+        } else {
+            distance(&lower, &c_lower)
+        };
+        if best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    let (d, c) = best?;
+    if d > 0 && meant_listed.is_some() {
+        return meant_listed;
+    }
+    let limit = (input.chars().count().max(c.chars().count()) / 3).max(1);
+    (d <= limit).then_some(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distance_counts_a_swap_as_one_edit() {
+        assert_eq!(distance("kitten", "sitting"), 3);
+        assert_eq!(distance("evnet", "event"), 1);
+        assert_eq!(distance("", "abc"), 3);
+        assert_eq!(distance("ünï", "üin"), 2);
+    }
+
+    // From the derive's copy: names in attributes.
+    #[test]
+    fn typos_in_names_are_suggested() {
+        assert_eq!(
+            suggest("localised", ["path", "localized", "key", "skip"]),
+            Some("localized")
+        );
+        assert_eq!(suggest("evnet", ["event", "locales", "schema"]), Some("event"));
+        assert_eq!(suggest("color", ["path", "localized", "key", "skip"]), None);
+    }
+
+    // From the runtime's copy: property names, enum values, locales.
+    #[test]
+    fn case_is_ignored() {
+        assert_eq!(suggest("alertTyp", ["source", "alertType"]), Some("alertType"));
+        assert_eq!(suggest("ScoreEarned", ["scoreEarned", "teamName"]), Some("scoreEarned"));
+        assert_eq!(suggest("en-us", ["en-US", "de-DE"]), Some("en-US"));
+        assert_eq!(suggest("zzzzzz", ["source", "alertType"]), None);
+    }
+
+    #[test]
+    fn known_locale_mistakes_win_over_near_misses() {
+        let locales = crate::ALEXA_LOCALES.iter().copied();
+        assert_eq!(suggest("en-UK", locales.clone()), Some("en-GB"));
+        assert_eq!(suggest("en_uk", locales.clone()), Some("en-GB"));
+        assert_eq!(suggest("jp-JP", locales.clone()), Some("ja-JP"));
+        assert_eq!(suggest("es-SP", locales.clone()), Some("es-ES"));
+        // Only when the meant locale is a candidate.
+        assert_eq!(suggest("en-UK", ["en-US", "de-DE"]), Some("en-US"));
+        // A candidate equal but for case is still the best.
+        assert_eq!(suggest("en-uk", ["en-UK", "en-GB"]), Some("en-UK"));
+    }
+
+    #[test]
+    fn the_input_itself_and_nothing_are_no_suggestion() {
+        assert_eq!(suggest("event", ["event"]), None);
+        assert_eq!(suggest("event", []), None);
+        assert_eq!(suggest("", ["a"]), Some("a"));
+    }
+
+    #[test]
+    fn long_inputs_get_no_suggestion() {
+        let at_limit = "a".repeat(MAX_SUGGESTED_INPUT);
+        let candidate = format!("{at_limit}b");
+        assert_eq!(suggest(&at_limit, [candidate.as_str()]), Some(candidate.as_str()));
+        let over = "a".repeat(MAX_SUGGESTED_INPUT + 1);
+        assert_eq!(suggest(&over, [candidate.as_str()]), None);
+        // Few characters but many bytes.
+        let wide = "\u{1F600}".repeat(MAX_SUGGESTED_INPUT);
+        assert_eq!(suggest(&wide, [wide.as_str(), "x"]), None);
+    }
+}
