@@ -181,12 +181,12 @@ fn locales(cx: &mut Ctxt, container: &attr::Container) -> Locales {
             && b[2] == b'-'
             && b[3..].iter().all(u8::is_ascii_uppercase);
         if !is_alexa_locale(&locale) {
-            let what = if well_formed {
-                "unknown Alexa locale"
+            let message = if well_formed {
+                proactive_spec::unknown_locale(&locale)
             } else {
-                "malformed locale"
+                format!("malformed locale `{locale}`")
             };
-            cx.error_help(lit.span(), format!("{what} `{locale}`"), locale_help(&locale));
+            cx.error_help(lit.span(), message, locale_help(&locale));
         } else if seen.contains(&locale) {
             cx.error(lit.span(), format!("locale `{locale}` is listed twice"));
         } else {

@@ -95,7 +95,7 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
         if !is_alexa_locale(&locale) {
             cx.error_help(
                 entry.locale.span(),
-                format!("unknown Alexa locale `{locale}`"),
+                proactive_spec::unknown_locale(&locale),
                 locale_help(&locale),
             );
         } else if locales.contains(&locale) {

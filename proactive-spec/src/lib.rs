@@ -17,7 +17,7 @@ mod pointer;
 mod suggest;
 mod template;
 
-pub use locale::{is_alexa_locale, locale_help, ALEXA_LOCALES};
+pub use locale::{is_alexa_locale, locale_help, unknown_locale, ALEXA_LOCALES};
 pub use localized::{is_valid_key, LOCALIZED_PREFIX};
 pub use pointer::{escape_pointer_token, push_pointer_token, unescape_pointer_token};
 pub use suggest::{suggest, MAX_SUGGESTED_INPUT};

@@ -22,6 +22,16 @@ pub fn is_alexa_locale(locale: &str) -> bool {
     ALEXA_LOCALES.binary_search(&locale).is_ok()
 }
 
+/// The message for a locale that is not one of [`ALEXA_LOCALES`], in the derive's errors and the
+/// validator's alike.
+///
+/// ```
+/// assert_eq!(proactive_spec::unknown_locale("en-UK"), "`en-UK` is not an Alexa locale");
+/// ```
+pub fn unknown_locale(locale: &str) -> String {
+    format!("`{locale}` is not an Alexa locale")
+}
+
 /// The help for a locale that is not an Alexa locale: what the user most likely meant, else the
 /// Alexa locales of the same language, else all of them.
 ///

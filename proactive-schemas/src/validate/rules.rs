@@ -227,8 +227,8 @@ pub(super) fn localized(request: &Value, meta: Option<&EventMeta>, found: &mut F
                 pointer,
                 || {
                     format!(
-                        "`{}` is not an Alexa locale (one of {})",
-                        shown(locale),
+                        "{} (one of {})",
+                        proactive_spec::unknown_locale(&shown(locale)),
                         ALEXA_LOCALES.join(", ")
                     )
                 },
