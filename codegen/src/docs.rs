@@ -80,6 +80,15 @@ impl<'a> TypeDocs<'a> {
             Some(d) => d.to_owned(),
             None => format!("`{}`.", prop.name),
         };
+        let example = agreed_owned(uses.iter().map(|o| {
+            o.properties
+                .iter()
+                .find(|q| q.name == prop.name)
+                .and_then(|q| examples(&q.examples))
+        }));
+        if let Some(example) = example {
+            text.push_str(&format!("\n\n{example}"));
+        }
         if matches!(prop.ty, Type::String { localizable: true }) {
             text.push_str("\n\nLocalizable: a literal, or a key into `localizedAttributes`.");
         }
@@ -110,8 +119,15 @@ pub(crate) fn variant(e: &EnumType, value: &str) -> Option<String> {
 /// The payload struct of an event: the event, its description and what Alexa says.
 pub(crate) fn payload(event: &EventSchema) -> String {
     let mut text = format!("The payload of `{}`.", event.name);
-    if let Some(d) = &event.description {
-        text.push_str(&format!("\n\n{d}"));
+    for paragraph in [
+        event.title.clone(),
+        event.description.clone(),
+        examples(&event.examples),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        text.push_str(&format!("\n\n{paragraph}"));
     }
     if !event.utterances.is_empty() {
         text.push_str("\n\nWhat Alexa says:");
@@ -127,12 +143,42 @@ pub(crate) fn payload(event: &EventSchema) -> String {
     text
 }
 
-/// A variant of the `Event` enum: the event's description, else its name.
+/// A variant of the `Event` enum: the event's description, else its (prose) title, else its name.
 pub(crate) fn event_variant(event: &EventSchema) -> String {
-    match &event.description {
-        Some(d) => d.clone(),
-        None => format!("The `{}` event.", event.name),
+    match (&event.description, &event.title) {
+        (Some(d), _) => d.clone(),
+        (None, Some(t)) => t.clone(),
+        (None, None) => format!("The `{}` event.", event.name),
     }
+}
+
+/// A schema's `examples` as one short line: "Example: `…`" or "Examples: `…`, `…`".
+fn examples(examples: &[String]) -> Option<String> {
+    let spans: Vec<String> = examples.iter().map(|e| code_span(e)).collect();
+    match spans.as_slice() {
+        [] => None,
+        [one] => Some(format!("Example: {one}.")),
+        many => Some(format!("Examples: {}.", many.join(", "))),
+    }
+}
+
+/// Markdown inline code for any text: a backtick fence longer than any run of backticks inside,
+/// padded when the text starts or ends with one.
+fn code_span(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// [`agreed`] for computed texts.
+fn agreed_owned(mut texts: impl Iterator<Item = Option<String>>) -> Option<String> {
+    let first = texts.next()??;
+    texts.all(|t| t.as_ref() == Some(&first)).then_some(first)
 }
 
 /// The description every use gives, if they all give the same one.
@@ -235,6 +281,34 @@ mod tests {
         assert_eq!(agreed([Some("a"), None].into_iter()), None);
         assert_eq!(agreed([None, Some("a")].into_iter()), None);
         assert_eq!(agreed(std::iter::empty()), None);
+    }
+
+    #[test]
+    fn examples_are_one_short_line_of_inline_code() {
+        assert_eq!(examples(&[]), None);
+        assert_eq!(examples(&[r#""A12""#.into()]).as_deref(), Some(r#"Example: `"A12"`."#));
+        assert_eq!(
+            examples(&["1".into(), "2".into()]).as_deref(),
+            Some("Examples: `1`, `2`.")
+        );
+        assert_eq!(code_span(r#""a`b""#), r#"``"a`b"``"#);
+        assert_eq!(code_span("`x`"), "`` `x` ``");
+    }
+
+    #[test]
+    fn a_prose_title_and_examples_document_the_payload() {
+        let text = object("").replacen(
+            '{',
+            r#"{"title": "Something happened", "description": "Details.", "examples": [{}], "#,
+            1,
+        );
+        docs_of(&text, |_, event| {
+            assert_eq!(
+                payload(event),
+                "The payload of `ACME.Doc.Test`.\n\nSomething happened\n\nDetails.\n\nExample: `{}`."
+            );
+            assert_eq!(event_variant(event), "Details.");
+        });
     }
 
     #[test]

@@ -32,8 +32,13 @@ pub struct EventSchema {
     pub name: String,
     /// The file it was loaded from.
     pub file: PathBuf,
+    /// The top-level `title`, when it is prose rather than the event name (a title that names an
+    /// event must name this one).
+    pub title: Option<String>,
     /// The top-level `description`.
     pub description: Option<String>,
+    /// The top-level `examples`, each as compact JSON text in file order.
+    pub examples: Vec<String>,
     /// The Rust module generated for the event, e.g. `weather_alert_activated`.
     pub module: String,
     /// The payload: always an object.
@@ -137,6 +142,8 @@ pub struct Property {
     pub required: bool,
     /// The `description`, if any.
     pub description: Option<String>,
+    /// The property schema's `examples`, each as compact JSON text in file order.
+    pub examples: Vec<String>,
     /// JSON pointer of the property's schema inside its file.
     pub pointer: String,
     /// The property's type.

@@ -32,6 +32,21 @@ impl Json {
         }
     }
 
+    /// Compact JSON text, object members in file order (for docs: `{"b":1,"a":2}` as written).
+    pub(crate) fn to_compact(&self) -> String {
+        match self {
+            Json::Array(items) => format!("[{}]", items.iter().map(Json::to_compact).collect::<Vec<_>>().join(",")),
+            Json::Object(members) => {
+                let members: Vec<String> = members
+                    .iter()
+                    .map(|(k, v)| format!("{}:{}", serde_json::Value::String(k.clone()), v.to_compact()))
+                    .collect();
+                format!("{{{}}}", members.join(","))
+            }
+            other => other.to_value().to_string(),
+        }
+    }
+
     /// Converts into a `serde_json::Value` (key order is not kept there).
     pub(crate) fn to_value(&self) -> serde_json::Value {
         match self {

@@ -2,9 +2,11 @@
 //!
 //! The schema files are loaded into a small, explicit IR ([`ir`]): the subset of JSON Schema
 //! draft 2020-12 that Amazon's event catalogue needs, plus the extensions `x-localizable`,
-//! `x-utterance` and `x-locales`. Anything outside that subset, and any file that would produce
-//! code that does not compile (name collisions included), is an [`Error`] naming the file and
-//! the JSON pointer inside it. The IR is then emitted as Rust ([`generate`]) that depends only on
+//! `x-spoken`, `x-utterance`, `x-locales` and `x-event`. Annotations (`$id`, `$comment`, `title`,
+//! `description`, `examples`, `default`, `deprecated`, `readOnly`, `writeOnly`, other `x-`
+//! keywords) are accepted anywhere; descriptions and examples become the generated docs. Any
+//! other keyword, and any file that would produce code that does not compile (name collisions
+//! included), is an [`Error`] naming the file, the JSON pointer inside it and the keyword. The IR is then emitted as Rust ([`generate`]) that depends only on
 //! the `proactive-schemas` runtime crate.
 //!
 //! Use it from a build script:

@@ -3,8 +3,9 @@
 //! shapes that get the same name) and reports every problem as `file#pointer: reason`, so the
 //! emitter only ever sees a model it can turn into code that compiles.
 //!
-//! This file holds the entry points, the event level (`$schema`, `title`, `x-utterance`,
-//! `x-locales`) and the naming rules; [`schema`] walks the schema nodes themselves.
+//! This file holds the entry points, the event level (`$schema`, the event name from the file
+//! name and the `title`/`x-event` that must agree with it, `x-utterance`, `x-locales`) and the
+//! naming rules; [`schema`] walks the schema nodes themselves.
 
 mod schema;
 
@@ -175,13 +176,28 @@ impl Context {
                 );
             }
         }
-        if let Some(title) = get(members, "title") {
-            if title != &Json::String(name.into()) {
-                self.error(
-                    "/title",
-                    format!("the top-level `title` must be the event name `{name}`"),
-                );
+        // The file name is the event name; a `title` or `x-event` that names an event must agree
+        // with it. A `title` that is prose documents the payload type instead.
+        let mut title = None;
+        match get(members, "title") {
+            Some(Json::String(t)) if t == name => {}
+            Some(Json::String(t)) if names::is_event_name(t) => {
+                self.disagreement("/title", "the top-level `title`", t, name)
             }
+            Some(Json::String(t)) => title = Some(t.clone()),
+            _ => {} // not a string: reported with the other keywords
+        }
+        match get(members, "x-event") {
+            Some(Json::String(e)) if e == name => {}
+            Some(Json::String(e)) => self.disagreement("/x-event", "`x-event`", e, name),
+            Some(other) => self.error(
+                "/x-event",
+                format!(
+                    "`x-event` must be the event name as a string, found {}",
+                    other.type_name()
+                ),
+            ),
+            None => {}
         }
         let mut names = Names::new();
         // The event name gives the module and the payload type: both must be identifiers.
@@ -206,7 +222,9 @@ impl Context {
         let mut event = EventSchema {
             name: name.to_owned(),
             file: self.file.clone(),
+            title,
             description,
+            examples: schema::examples(members),
             module,
             root,
             utterances: Vec::new(),
@@ -220,6 +238,21 @@ impl Context {
             event.locales = self.locales(l);
         }
         Some(event)
+    }
+
+    /// A `title` or `x-event` naming another event than the file name does.
+    fn disagreement(&mut self, pointer: &str, what: &str, named: &str, name: &str) {
+        let file = self
+            .file
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        self.error(
+            pointer,
+            format!(
+                "{what} names the event `{named}`, but the file `{file}` is named for `{name}` (the file name gives the event name): rename the file or correct {what}"
+            ),
+        );
     }
 
     /// Hands out a type name in the event's module, merging identical shapes.
@@ -257,15 +290,26 @@ impl Context {
     }
 
     fn utterances(&mut self, value: &Json, event: &EventSchema) -> Vec<Utterance> {
-        let Json::Array(items) = value else {
-            self.error(
-                "/x-utterance",
-                format!(
-                    "`x-utterance` must be an array of templates, found {}",
-                    value.type_name()
-                ),
-            );
-            return Vec::new();
+        let items = match value {
+            Json::Array(items) => items,
+            // One string is one template: `"x-utterance": "…"` is `[{"text": "…"}]`.
+            Json::String(text) => {
+                self.placeholders("/x-utterance", text, event);
+                return vec![Utterance {
+                    when: Vec::new(),
+                    text: text.clone(),
+                }];
+            }
+            other => {
+                self.error(
+                    "/x-utterance",
+                    format!(
+                        "`x-utterance` must be a template string or an array of templates, found {}",
+                        other.type_name()
+                    ),
+                );
+                return Vec::new();
+            }
         };
         let mut out = Vec::new();
         for (i, item) in items.iter().enumerate() {
@@ -289,19 +333,7 @@ impl Context {
                     continue;
                 }
             };
-            for (path, _) in placeholders(&text) {
-                match event.attribute(path) {
-                    Some(prop) if !matches!(prop.ty, Type::Object(_)) => {}
-                    Some(_) => self.error(
-                        &format!("{p}/text"),
-                        format!("placeholder `{{{path}}}` names an object, not a value"),
-                    ),
-                    None => self.error(
-                        &format!("{p}/text"),
-                        format!("placeholder `{{{path}}}` names no attribute of the payload"),
-                    ),
-                }
-            }
+            self.placeholders(&format!("{p}/text"), &text, event);
             let mut when = Vec::new();
             match get(m, "when") {
                 Some(Json::Object(conds)) => {
@@ -329,6 +361,23 @@ impl Context {
             out.push(Utterance { when, text });
         }
         out
+    }
+
+    /// Every placeholder of a template must name a value attribute of the payload.
+    fn placeholders(&mut self, pointer: &str, text: &str, event: &EventSchema) {
+        for (path, _) in placeholders(text) {
+            match event.attribute(path) {
+                Some(prop) if !matches!(prop.ty, Type::Object(_)) => {}
+                Some(_) => self.error(
+                    pointer,
+                    format!("placeholder `{{{path}}}` names an object, not a value"),
+                ),
+                None => self.error(
+                    pointer,
+                    format!("placeholder `{{{path}}}` names no attribute of the payload"),
+                ),
+            }
+        }
     }
 
     fn locales(&mut self, value: &Json) -> Option<Vec<String>> {
@@ -493,6 +542,128 @@ pub(crate) mod tests {
         assert_eq!(errs[0].0, "/x-utterance/0/text");
         assert!(errs[0].1.contains("`{b}` names no attribute"));
         assert_eq!(errs[1].0, "/x-utterance/1/when/a");
+    }
+
+    #[test]
+    fn a_string_utterance_is_one_template_checked_like_the_others() {
+        let text = r#"{"type": "object", "x-utterance": "{a} is here",
+            "properties": {"a": {"type": "string"}}, "additionalProperties": false}"#;
+        let event = load("ACME.One.Template.json", text).unwrap().unwrap();
+        assert_eq!(
+            event.utterances,
+            [Utterance {
+                when: Vec::new(),
+                text: "{a} is here".into()
+            }]
+        );
+        let text = r#"{"type": "object", "x-utterance": "{b} and {o}",
+            "properties": {"o": {"type": "object", "properties": {}, "additionalProperties": false}},
+            "additionalProperties": false}"#;
+        let errs = errors("ACME.Bad.Template.json", text);
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert_eq!(errs[0].0, "/x-utterance");
+        assert!(errs[0].1.contains("`{b}` names no attribute"), "{}", errs[0].1);
+        assert!(errs[1].1.contains("`{o}` names an object"), "{}", errs[1].1);
+        let errs = errors(
+            "ACME.Number.Template.json",
+            &object("").replacen('{', r#"{"x-utterance": 3, "#, 1),
+        );
+        assert_eq!(errs[0].0, "/x-utterance");
+        assert!(
+            errs[0].1.contains("a template string or an array of templates"),
+            "{}",
+            errs[0].1
+        );
+    }
+
+    #[test]
+    fn annotations_are_accepted_everywhere_and_checked_for_shape() {
+        let annotations = r#""$id": "https://example.com/x", "$comment": "c", "description": "d",
+            "examples": ["x"], "default": "x", "deprecated": true, "readOnly": false, "writeOnly": false,
+            "x-anything": {"any": ["thing"]}"#;
+        let text = format!(
+            r#"{{{annotations}, "title": "T", "type": "object", "additionalProperties": false, "properties": {{
+                "s": {{{annotations}, "title": "Ts", "type": "string"}},
+                "n": {{{annotations}, "title": "Tn", "type": "integer"}},
+                "e": {{{annotations}, "title": "Te", "enum": ["X"]}},
+                "l": {{{annotations}, "title": "Tl", "type": "array", "items": {{{annotations}, "title": "Ti", "type": "string"}}}},
+                "o": {{{annotations}, "title": "To", "type": "object", "properties": {{}}, "additionalProperties": false}}
+            }}}}"#
+        );
+        let event = load("ACME.Annotated.Everywhere.json", &text).unwrap().unwrap();
+        assert_eq!(event.title.as_deref(), Some("T"));
+        assert_eq!(event.examples, [r#""x""#]);
+        assert_eq!(event.root.properties[0].examples, [r#""x""#]);
+
+        let text = object(r#""s": {"type": "string", "examples": "x", "deprecated": "yes", "$id": 1}"#);
+        let errs = errors("ACME.Bad.Annotations.json", &text);
+        let pointers: Vec<&str> = errs.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            pointers,
+            [
+                "/properties/s/examples",
+                "/properties/s/deprecated",
+                "/properties/s/$id"
+            ],
+            "{errs:?}"
+        );
+        assert_eq!(errs[0].1, "`examples` must be an array, found a string");
+    }
+
+    #[test]
+    fn examples_keep_their_written_order() {
+        let text = object(
+            r#""o": {"type": "object", "properties": {"b": {"type": "integer"}, "a": {"type": "integer"}},
+            "additionalProperties": false, "examples": [{"b": 1, "a": "`x`"}]}"#,
+        );
+        let event = load("ACME.Example.Order.json", &text).unwrap().unwrap();
+        assert_eq!(event.root.properties[0].examples, [r#"{"b":1,"a":"`x`"}"#]);
+    }
+
+    #[test]
+    fn the_event_name_is_the_file_name() {
+        // A title or `x-event` naming the event is fine; prose is a doc; another event is an error.
+        let with = |extra: &str| object("").replacen('{', &format!("{{{extra}, "), 1);
+        let event = load(
+            "ACME.Named.Event.json",
+            &with(r#""title": "ACME.Named.Event", "x-event": "ACME.Named.Event""#),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(event.title, None);
+        let event = load("ACME.Named.Event.json", &with(r#""title": "Something happened""#))
+            .unwrap()
+            .unwrap();
+        assert_eq!(event.title.as_deref(), Some("Something happened"));
+        let errs = errors("ACME.Named.Event.json", &with(r#""title": "ACME.Other.Event""#));
+        assert_eq!(errs[0].0, "/title");
+        assert!(errs[0].1.contains("`ACME.Named.Event.json`"), "{}", errs[0].1);
+        let errs = errors("ACME.Named.Event.json", &with(r#""x-event": 1"#));
+        assert_eq!(errs[0].0, "/x-event");
+        // `x-event` belongs to the top level only.
+        let errs = errors(
+            "ACME.Named.Event.json",
+            &object(r#""s": {"type": "string", "x-event": "ACME.Named.Event"}"#),
+        );
+        assert_eq!(errs[0].0, "/properties/s/x-event");
+    }
+
+    #[test]
+    fn a_schema_without_type_or_stand_in_is_missing_its_type() {
+        let errs = errors(
+            "ACME.No.Type.json",
+            &object(r#""o": {"properties": {}, "description": "d"}"#),
+        );
+        assert_eq!(
+            errs,
+            [(
+                "/properties/o".to_owned(),
+                "missing `type` (one of \"object\", \"string\", \"integer\", \"array\")".to_owned()
+            )]
+        );
+        let errs = errors("ACME.No.Type.json", &object(r#""o": {"const": 3}"#));
+        assert_eq!(errs[0].0, "/properties/o/const");
+        assert!(errs[0].1.starts_with("unsupported keyword `const`"), "{}", errs[0].1);
     }
 
     #[test]

@@ -73,6 +73,205 @@ fn colliding_field_names_name_the_pointer() {
     }
 }
 
+/// Every error of a fixture directory, as (file name, pointer, reason).
+fn schema_errors(dir: &str) -> Vec<(String, String, String)> {
+    let errors = proactive_codegen::load_dir(&fixture(dir)).expect_err(dir);
+    errors
+        .0
+        .into_iter()
+        .map(|e| match e {
+            Error::Schema { file, pointer, reason } => (file_name(&file).to_owned(), pointer, reason),
+            other => panic!("{dir}: expected schema errors, got {other}"),
+        })
+        .collect()
+}
+
+/// A fixture refused for one keyword: exactly one error, naming the file, the keyword's pointer
+/// and the keyword (first thing in the reason), and never "missing `type`".
+fn refused(dir: &str, file: &str, pointer: &str, keyword: &str) -> String {
+    let errors = schema_errors(dir);
+    assert_eq!(errors.len(), 1, "{dir}: {errors:?}");
+    let (f, p, reason) = errors.into_iter().next().unwrap();
+    assert_eq!((f.as_str(), p.as_str()), (file, pointer), "{reason}");
+    assert!(reason.starts_with(&format!("`{keyword}` is not supported")), "{reason}");
+    assert!(!reason.contains("missing `type`"), "{reason}");
+    reason
+}
+
+#[test]
+fn ref_and_defs_are_refused_by_name_not_as_a_missing_type() {
+    let errors = schema_errors("refused-ref");
+    let found: Vec<(&str, &str)> = errors.iter().map(|(f, p, _)| (f.as_str(), p.as_str())).collect();
+    assert_eq!(
+        found,
+        [
+            ("ACME.Refused.Ref.json", "/$defs"),
+            ("ACME.Refused.Ref.json", "/properties/price/$ref")
+        ]
+    );
+    assert!(
+        errors[0].2.starts_with("`$defs` is not supported yet"),
+        "{}",
+        errors[0].2
+    );
+    assert!(
+        errors[1].2.starts_with("`$ref` is not supported yet"),
+        "{}",
+        errors[1].2
+    );
+}
+
+#[test]
+fn one_of_is_refused_by_name() {
+    refused(
+        "refused-oneof",
+        "ACME.Refused.OneOf.json",
+        "/properties/amount/oneOf",
+        "oneOf",
+    );
+}
+
+#[test]
+fn any_of_is_refused_by_name() {
+    refused(
+        "refused-anyof",
+        "ACME.Refused.AnyOf.json",
+        "/properties/note/anyOf",
+        "anyOf",
+    );
+}
+
+#[test]
+fn all_of_is_refused_by_name() {
+    refused(
+        "refused-allof",
+        "ACME.Refused.AllOf.json",
+        "/properties/code/allOf",
+        "allOf",
+    );
+}
+
+#[test]
+fn not_is_refused_by_name() {
+    refused("refused-not", "ACME.Refused.Not.json", "/properties/code/not", "not");
+}
+
+#[test]
+fn pattern_properties_is_refused_by_name() {
+    refused(
+        "refused-pattern-properties",
+        "ACME.Refused.PatternProperties.json",
+        "/properties/labels/patternProperties",
+        "patternProperties",
+    );
+}
+
+#[test]
+fn a_number_type_is_refused_by_name() {
+    let errors = schema_errors("refused-number");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let (file, pointer, reason) = &errors[0];
+    assert_eq!(
+        (file.as_str(), pointer.as_str()),
+        ("ACME.Refused.Number.json", "/properties/price/type")
+    );
+    assert!(reason.starts_with("unsupported type `number`"), "{reason}");
+}
+
+#[test]
+fn the_file_name_is_the_event_name_and_title_or_x_event_must_agree() {
+    let errors = schema_errors("bad-event-name");
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    let (file, pointer, reason) = &errors[0];
+    assert_eq!(
+        (file.as_str(), pointer.as_str()),
+        ("ACME.Parking.Expiring.json", "/title")
+    );
+    assert!(
+        reason.contains("names the event `ACME.Parking.Expired`") && reason.contains("`ACME.Parking.Expiring.json`"),
+        "{reason}"
+    );
+    // A prose `title` is a doc, not a name; the `x-event` beside it disagrees with the file.
+    let (file, pointer, reason) = &errors[1];
+    assert_eq!(
+        (file.as_str(), pointer.as_str()),
+        ("ACME.Parking.Started.json", "/x-event")
+    );
+    assert!(
+        reason.contains("names the event `ACME.Parking.Start`") && reason.contains("`ACME.Parking.Started.json`"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn annotations_end_up_in_the_generated_docs() {
+    let catalogue = proactive_codegen::load_dir(&fixture("annotated")).unwrap();
+    let code = proactive_codegen::generate(&catalogue, &Default::default());
+    for line in [
+        // The top-level title (prose, not the event name), description and example.
+        "/// Parking session about to expire\n",
+        "/// Tells a driver that their paid parking ends soon.\n",
+        "/// Example: `{\"session\":{\"zone\":\"A12\",\"minutesLeft\":10}}`.\n",
+        // The string `x-utterance`.
+        "/// - \"Your parking in zone {session.zone} ends in {session.minutesLeft} minute(s).\"\n",
+        // Properties: description, then examples.
+        "/// The zone code shown on the street sign.\n",
+        "/// Example: `\"A12\"`.\n",
+        "/// Examples: `10`, `5`.\n",
+        // A nested `title` still names the type.
+        "pub struct ParkingSession {",
+    ] {
+        assert!(code.contains(line), "missing {line:?} in\n{code}");
+    }
+}
+
+#[test]
+fn a_schema_written_as_people_write_them_generates_working_types() {
+    use proactive_tests::annotated::parking_expiring::{ParkingExpiring, ParkingSession, META};
+    use proactive_tests::annotated::{Event, EVENTS};
+
+    // The top-level example is a valid payload of the generated type.
+    let example = serde_json::json!({"session": {"zone": "A12", "minutesLeft": 10}});
+    let payload: ParkingExpiring = serde_json::from_value(example.clone()).unwrap();
+    assert_eq!(
+        payload,
+        ParkingExpiring {
+            session: ParkingSession {
+                zone: "A12".into(),
+                minutes_left: 10,
+                ends_at: None,
+                legacy_code: None,
+            }
+        }
+    );
+    assert_eq!(serde_json::to_value(&payload).unwrap(), example);
+
+    // The string `x-utterance` is one template.
+    assert_eq!(META.utterances.len(), 1);
+    assert!(META.utterances[0].when.is_empty());
+
+    // The schema, annotations and all, compiles in the validator, which checks and previews.
+    let body = serde_json::json!({
+        "timestamp": "2026-11-20T10:00:00Z",
+        "referenceId": "parking-1",
+        "expiryTime": "2026-11-20T12:00:00Z",
+        "event": Event::from(payload),
+        "localizedAttributes": [],
+        "relevantAudience": {"type": "Multicast", "payload": {}}
+    });
+    let validator = proactive_schemas::Validator::new(EVENTS);
+    let report = validator.validate(&body);
+    assert!(report.errors.is_empty(), "{report}");
+    assert_eq!(
+        validator.preview(&body, "en-US").unwrap(),
+        "Your parking in zone A12 ends in 10 minutes."
+    );
+    let mut bad = body.clone();
+    bad["event"]["payload"]["session"]["minutesLeft"] = serde_json::json!("ten");
+    let pointers: Vec<String> = validator.validate(&bad).errors.into_iter().map(|d| d.pointer).collect();
+    assert_eq!(pointers, ["/event/payload/session/minutesLeft"]);
+}
+
 #[test]
 fn two_events_with_the_same_module_name_collide() {
     let dir = std::env::temp_dir().join(format!("proactive-collide-{}", std::process::id()));

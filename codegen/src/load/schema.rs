@@ -8,11 +8,63 @@ use crate::ir::{EnumType, ObjectType, Property, Type};
 use crate::json::Json;
 use crate::names;
 
-const COMMON: &[&str] = &["description", "title", "$comment", "type"];
-const ROOT_ONLY: &[&str] = &["$schema", "x-utterance", "x-locales"];
+const COMMON: &[&str] = &["type"];
+/// Annotations: accepted on every schema node, never change the generated types (`title` on a
+/// nested object or enum names its Rust type; `description` and `examples` become docs).
+pub(super) const ANNOTATIONS: &[&str] = &[
+    "$id",
+    "$comment",
+    "title",
+    "description",
+    "examples",
+    "default",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+];
+const ROOT_ONLY: &[&str] = &["$schema", "x-utterance", "x-locales", "x-event"];
 const OBJECT: &[&str] = &["properties", "required", "additionalProperties"];
 const STRING: &[&str] = &["enum", "format", "x-localizable", "x-spoken"];
 const ARRAY: &[&str] = &["items", "minItems", "maxItems"];
+
+/// Whether a keyword is ignored by the generator: an annotation, or an `x-` extension it does not
+/// know (its own extensions are checked where they apply).
+fn is_annotation(key: &str) -> bool {
+    ANNOTATIONS.contains(&key) || (key.starts_with("x-") && ![ROOT_ONLY, STRING].iter().any(|set| set.contains(&key)))
+}
+
+/// Why a keyword the generator does not support is refused: the keyword is named first, the
+/// reason says what to write instead.
+pub(super) fn refusal(key: &str) -> String {
+    match key {
+        "$ref" | "$dynamicRef" => {
+            format!("`{key}` is not supported yet: write the referenced schema inline")
+        }
+        "$defs" | "definitions" | "$anchor" | "$dynamicAnchor" => {
+            format!("`{key}` is not supported yet (nothing can refer to it without `$ref`): write the schema inline")
+        }
+        "oneOf" | "anyOf" | "allOf" | "not" | "if" | "then" | "else" | "dependentSchemas" => {
+            format!("`{key}` is not supported: the generator needs one fixed shape per schema, given by `type`")
+        }
+        "patternProperties" | "propertyNames" | "unevaluatedProperties" | "dependentRequired" | "minProperties"
+        | "maxProperties" => format!(
+            "`{key}` is not supported: objects list their properties in `properties`, with `\"additionalProperties\": false`"
+        ),
+        _ => format!(
+            "unsupported keyword `{key}` (the generator supports: type, properties, required, additionalProperties: false, enum of strings, format: date-time, items, minItems, maxItems, x-localizable, x-spoken, x-utterance, x-locales, x-event, and the annotations {})",
+            ANNOTATIONS.join(", ")
+        ),
+    }
+}
+
+/// A node's `examples` as compact JSON texts, when it is an array (anything else is reported by
+/// [`Context::schema`]).
+pub(super) fn examples(members: &[(String, Json)]) -> Vec<String> {
+    match get(members, "examples") {
+        Some(Json::Array(items)) => items.iter().map(Json::to_compact).collect(),
+        _ => Vec::new(),
+    }
+}
 
 /// A node's `description` when it is a string (anything else is reported by [`Context::schema`]).
 fn description(members: &[(String, Json)]) -> Option<String> {
@@ -53,7 +105,7 @@ impl Context {
     fn keywords(&mut self, members: &[(String, Json)], pointer: &str, root: bool, ty: &str, allowed: &[&str]) {
         for (key, _) in members {
             let k = key.as_str();
-            if COMMON.contains(&k) || allowed.contains(&k) || (root && ROOT_ONLY.contains(&k)) {
+            if COMMON.contains(&k) || allowed.contains(&k) || (root && ROOT_ONLY.contains(&k)) || is_annotation(k) {
                 continue;
             }
             let reason = if ROOT_ONLY.contains(&k) {
@@ -61,11 +113,54 @@ impl Context {
             } else if [OBJECT, STRING, ARRAY].iter().any(|set| set.contains(&k)) {
                 format!("keyword `{k}` does not apply to type `{ty}`")
             } else {
-                format!(
-                    "unsupported keyword `{k}` (the generator supports: type, properties, required, additionalProperties: false, enum of strings, format: date-time, items, minItems, maxItems, description, title, x-localizable, x-spoken, x-utterance, x-locales)"
-                )
+                refusal(k)
             };
             self.error(&format!("{pointer}/{}", escape_pointer_token(k)), reason);
+        }
+    }
+
+    /// Checks the annotations' own shapes (JSON Schema gives each one; a validator built from the
+    /// schema would refuse a malformed one). `title` and `description` are checked by the caller.
+    fn annotations(&mut self, members: &[(String, Json)], pointer: &str) {
+        for (key, value) in members {
+            let expected = match key.as_str() {
+                "$id" | "$comment" => "a string",
+                "examples" => "an array",
+                "deprecated" | "readOnly" | "writeOnly" => "a boolean",
+                _ => continue,
+            };
+            if value.type_name() != expected {
+                self.error(
+                    &format!("{pointer}/{}", escape_pointer_token(key)),
+                    format!("`{key}` must be {expected}, found {}", value.type_name()),
+                );
+            }
+        }
+    }
+
+    /// A schema without `type`: the unsupported keywords that stand in for one (a `$ref`, a
+    /// `oneOf`, …) are the problem to report; only without any, the missing `type` is.
+    fn untyped(&mut self, members: &[(String, Json)], pointer: &str, root: bool) {
+        let before = self.errors.len();
+        for (key, _) in members {
+            let k = key.as_str();
+            let known = [COMMON, OBJECT, STRING, ARRAY].iter().any(|set| set.contains(&k))
+                || ROOT_ONLY.contains(&k)
+                || is_annotation(k);
+            if !known {
+                self.error(&format!("{pointer}/{}", escape_pointer_token(k)), refusal(k));
+            } else if ROOT_ONLY.contains(&k) && !root {
+                self.error(
+                    &format!("{pointer}/{}", escape_pointer_token(k)),
+                    format!("`{k}` is only allowed at the top level of an event schema"),
+                );
+            }
+        }
+        if self.errors.len() == before {
+            self.error(
+                pointer,
+                "missing `type` (one of \"object\", \"string\", \"integer\", \"array\")",
+            );
         }
     }
 
@@ -96,13 +191,11 @@ impl Context {
             }
             None if get(members, "enum").is_some() => "string",
             None => {
-                self.error(
-                    pointer,
-                    "missing `type` (one of \"object\", \"string\", \"integer\", \"array\")",
-                );
+                self.untyped(members, pointer, root);
                 return None;
             }
         };
+        self.annotations(members, pointer);
         let name = match get(members, "title") {
             Some(Json::String(title)) if !root => names::pascal_case(title),
             Some(Json::String(_)) => name.to_owned(),
@@ -284,6 +377,7 @@ impl Context {
                 rust_field: field,
                 required: required.contains(&prop_name.as_str()),
                 description,
+                examples: examples(m),
                 pointer: p,
                 ty,
             });
