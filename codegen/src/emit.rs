@@ -35,8 +35,12 @@ fn ident(text: &str) -> Ident {
 }
 
 fn doc(text: &str) -> TokenStream {
+    // Every line break a schema's text may hold, a bare `\r` included, ends a doc line: a bare
+    // carriage return inside a `///` comment does not compile.
+    let text = text.replace("\r\n", "\n");
+    let text = text.strip_suffix(['\r', '\n']).unwrap_or(&text);
     let lines: Vec<TokenStream> = text
-        .lines()
+        .split(['\r', '\n'])
         .map(|l| {
             let l = format!(" {l}");
             quote!(#[doc = #l])

@@ -266,3 +266,19 @@ fn duplicate_keys_are_invalid_json() {
     assert!(matches!(&errs[0], Error::Json { line: 1, .. }), "{errs:?}");
     assert!(errs[0].to_string().contains("duplicate key `type`"));
 }
+
+/// Found by the `codegen_schema` fuzz target: a bare carriage return in a description or an enum
+/// value loaded fine, then ended inside a `///` comment, which does not compile.
+#[test]
+fn a_bare_carriage_return_never_reaches_a_doc_comment() {
+    for schema in [
+        r#"{"description":"a\rb","type":"object","properties":{},"additionalProperties":false}"#,
+        r#"{"type":"object","properties":{"d":{"type":"string","enum":["A\rB"]}},"additionalProperties":false}"#,
+        r#"{"description":"a\r\nb\r","type":"object","properties":{},"additionalProperties":false}"#,
+    ] {
+        let event = load("AMAZON.Fuzz.Cr.json", schema).expect("loads").expect("an event");
+        let text = crate::generate(&crate::Catalogue { events: vec![event] }, &crate::Options::default());
+        assert!(syn::parse_file(&text).is_ok(), "{schema}");
+        assert!(!text.contains('\r'), "{schema}");
+    }
+}
