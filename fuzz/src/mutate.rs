@@ -1,5 +1,8 @@
 //! Structure-aware mutations of the example requests, for `validate_structured`.
 //!
+//! (Over 600 lines on purpose: one table of mutations and the edge values they draw from, kept in
+//! one file so that a new edge case is added next to its kind.)
+//!
 //! A [`Case`] picks one of the eight files in `examples/` and applies a short sequence of
 //! [`Mutation`]s, each at a JSON pointer chosen among the pointers the document has at that moment.
 //! The replacement values lean towards the edges the validator and the typed parse must agree on:
