@@ -60,3 +60,53 @@ fn usage_errors_exit_2() {
     let output = bin().arg("--help").output().unwrap();
     assert!(output.status.success());
 }
+
+#[test]
+fn check_says_whether_a_committed_file_is_up_to_date() {
+    let out = std::env::temp_dir().join(format!("proactive-codegen-check-{}.rs", std::process::id()));
+    let dir = fixtures().join("ok");
+    let run = |extra: &[&str]| {
+        bin()
+            .arg("--schemas")
+            .arg(&dir)
+            .arg("--out")
+            .arg(&out)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    // Missing: out of date, and nothing written.
+    let _ = std::fs::remove_file(&out);
+    let output = run(&["--check"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(!out.exists());
+    // Generated: up to date.
+    assert!(run(&[]).status.success());
+    let output = run(&["--check"]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // Edited by hand: out of date, with where; the file is left as it was.
+    let edited = std::fs::read_to_string(&out)
+        .unwrap()
+        .replacen("pub mod test_example", "pub mod edited", 1);
+    std::fs::write(&out, &edited).unwrap();
+    let output = run(&["--check"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("is out of date: 1 line(s) differ") && stderr.contains("`pub mod edited {`"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), edited);
+    std::fs::remove_file(&out).ok();
+    // `--check` needs a file.
+    let output = bin()
+        .args(["--schemas", "x", "--out", "-", "--check"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}
