@@ -37,7 +37,8 @@ impl<'a> TypeDocs<'a> {
             Type::Object(o) => self.object_uses(o),
             Type::Enum(e) => self.enums.entry(&e.rust_name).or_default().push(e),
             Type::Array { items, .. } => self.uses(items),
-            Type::String { .. } | Type::DateTime | Type::Integer => {}
+            Type::Nullable(inner) => self.uses(inner),
+            Type::String { .. } | Type::DateTime | Type::Integer(_) | Type::Number(_) | Type::Boolean => {}
         }
     }
 
@@ -89,7 +90,7 @@ impl<'a> TypeDocs<'a> {
         if let Some(example) = example {
             text.push_str(&format!("\n\n{example}"));
         }
-        if matches!(prop.ty, Type::String { localizable: true }) {
+        if matches!(prop.ty, Type::String { localizable: true, .. }) {
             text.push_str("\n\nLocalizable: a literal, or a key into `localizedAttributes`.");
         }
         text

@@ -83,6 +83,7 @@ pub fn generate_tokens(catalogue: &Catalogue, options: &Options) -> TokenStream 
     let rt: syn::Path = syn::parse_str(&options.runtime).unwrap_or_else(|_| syn::parse_quote!(::proactive_schemas));
     let serde_path = format!("{}::__private::serde", options.runtime);
     let cx = Cx {
+        rules: Default::default(),
         rt: quote!(#rt),
         serde: quote!(#rt::__private::serde),
         serde_path,
@@ -97,6 +98,8 @@ pub fn generate_tokens(catalogue: &Catalogue, options: &Options) -> TokenStream 
 }
 
 struct Cx {
+    /// The schema rules of the event module being emitted (`__rules`).
+    rules: std::cell::RefCell<Vec<TokenStream>>,
     rt: TokenStream,
     serde: TokenStream,
     serde_path: String,
@@ -122,7 +125,7 @@ impl Cx {
             .map(|a| {
                 let path = &a.path;
                 let required = a.property.required;
-                let localizable = matches!(a.property.ty, Type::String { localizable: true });
+                let localizable = matches!(a.property.ty, Type::String { localizable: true, .. });
                 let kind = self.kind(&a.property.ty);
                 quote!(#rt::AttributeMeta { path: #path, required: #required, localizable: #localizable, kind: #kind })
             })
@@ -140,6 +143,16 @@ impl Cx {
             Some(l) => quote!(::std::option::Option::Some(&[#(#l),*])),
             None => quote!(::std::option::Option::None),
         };
+        let rules = std::mem::take(&mut *self.rules.borrow_mut());
+        let rules = (!rules.is_empty()).then(|| {
+            quote! {
+                /// The schema rules of fields with bounds, patterns, lengths or formats.
+                #[allow(non_camel_case_types)]
+                mod __rules {
+                    #(#rules)*
+                }
+            }
+        });
         let rust_type = format!("{}::{}", event.module, event.root.rust_name);
         // An outer doc comment resolves links from the parent module, hence the module path.
         let module_doc = format!(
@@ -151,6 +164,7 @@ impl Cx {
             #[doc = #module_doc]
             pub mod #module {
                 #(#items)*
+                #rules
 
                 impl #rt::EventPayload for #payload {
                     const NAME: &'static str = #name;
@@ -179,7 +193,13 @@ impl Cx {
             Type::Object(_) => quote!(#rt::AttributeKind::Object),
             Type::String { .. } => quote!(#rt::AttributeKind::String),
             Type::DateTime => quote!(#rt::AttributeKind::DateTime),
-            Type::Integer => quote!(#rt::AttributeKind::Integer),
+            Type::Integer(_) => quote!(#rt::AttributeKind::Integer),
+            Type::Number(_) => quote!(#rt::AttributeKind::Number),
+            Type::Boolean => quote!(#rt::AttributeKind::Boolean),
+            Type::Nullable(inner) => {
+                let inner = self.kind(inner);
+                quote!(#rt::AttributeKind::Nullable(&#inner))
+            }
             Type::Enum(e) => {
                 let values = e.variants.iter().map(|(v, _)| v);
                 let spoken = e.spoken.iter().map(|(v, w)| quote!((#v, #w)));
@@ -209,10 +229,16 @@ impl Cx {
                 let name = ident(&e.rust_name);
                 quote!(#name)
             }
-            Type::String { localizable: true } => quote!(#rt::Localizable<::std::string::String>),
-            Type::String { localizable: false } => quote!(::std::string::String),
+            Type::String { localizable: true, .. } => quote!(#rt::Localizable<::std::string::String>),
+            Type::String { localizable: false, .. } => quote!(::std::string::String),
             Type::DateTime => quote!(#rt::DateTime),
-            Type::Integer => quote!(i64),
+            Type::Integer(_) => quote!(i64),
+            Type::Number(_) => quote!(f64),
+            Type::Boolean => quote!(bool),
+            Type::Nullable(inner) => {
+                let inner = self.rust_type(inner);
+                quote!(::std::option::Option<#inner>)
+            }
             Type::Array {
                 items,
                 min_items,
@@ -248,6 +274,7 @@ impl Cx {
             Type::Object(o) => self.object(o, &docs.object(o), docs, items, emitted),
             Type::Enum(e) => self.enumeration(e, docs, items, emitted),
             Type::Array { items: inner, .. } => self.nested(inner, docs, items, emitted),
+            Type::Nullable(inner) => self.nested(inner, docs, items, emitted),
             _ => {}
         }
     }
@@ -271,11 +298,13 @@ impl Cx {
         let fields: Vec<TokenStream> = obj
             .properties
             .iter()
-            .map(|p| self.field(p, &docs.field(obj, p)))
+            .map(|p| self.field(obj, p, &docs.field(obj, p)))
             .collect();
+        // `f64` is not `Eq`.
+        let eq = (!obj.properties.iter().any(|p| p.ty.has_float())).then(|| quote!(::std::cmp::Eq,));
         items.push(quote! {
             #type_doc
-            #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, #serde::Serialize, #serde::Deserialize)]
+            #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, #eq #serde::Serialize, #serde::Deserialize)]
             #[serde(crate = #serde_path, deny_unknown_fields)]
             pub struct #name {
                 #(#fields)*
@@ -288,7 +317,7 @@ impl Cx {
         }
     }
 
-    fn field(&self, p: &Property, doc_text: &str) -> TokenStream {
+    fn field(&self, obj: &ObjectType, p: &Property, doc_text: &str) -> TokenStream {
         let name = ident(&p.rust_field);
         let docs = doc(doc_text);
         let rename = if p.rust_field.trim_start_matches("r#") != p.name {
@@ -297,12 +326,15 @@ impl Cx {
         } else {
             quote!()
         };
+        if !is_classic(&p.ty) {
+            return self.read_field(obj, p, docs, rename);
+        }
         let ty = self.rust_type(&p.ty);
         // serde's derive reads a struct from an array and an i64 rejects `3.0`; the JSON Schema
         // disagrees on both, so those fields go through strict deserializers.
         let strict = match p.ty {
             Type::Object(_) => Some("object"),
-            Type::Integer => Some("integer"),
+            Type::Integer(_) => Some("integer"),
             _ => None,
         };
         if p.required {
@@ -323,6 +355,97 @@ impl Cx {
                 #rename
                 #[serde(default, skip_serializing_if = "::std::option::Option::is_none", deserialize_with = #deser)]
                 pub #name: ::std::option::Option<#ty>,
+            }
+        }
+    }
+
+    /// A field read through the runtime's composable recipes (`__private::Read`): nullable
+    /// values, numbers, arrays of objects or integers, and anything with a schema rule.
+    fn read_field(&self, obj: &ObjectType, p: &Property, docs: TokenStream, rename: TokenStream) -> TokenStream {
+        let name = ident(&p.rust_field);
+        let rt = &self.rt;
+        let rule = p.ty.has_rules().then(|| {
+            let rule = ident(&format!("{}_{}", obj.rust_name, p.rust_field.trim_start_matches("r#")));
+            let text = rule_schema(p.ty.non_null()).to_string();
+            self.rules.borrow_mut().push(quote! {
+                pub(super) struct #rule;
+                impl #rt::__private::Rule for #rule {
+                    fn rule() -> &'static #rt::__private::RuleSchema {
+                        static RULE: #rt::__private::RuleSchema = #rt::__private::RuleSchema::new(#text);
+                        &RULE
+                    }
+                }
+            });
+            quote!(__rules::#rule)
+        });
+        let checked = |reader: TokenStream| match &rule {
+            Some(rule) => quote!(#rt::__private::Checked<#reader, #rule>),
+            None => reader,
+        };
+        let (reader, ty) = match &p.ty {
+            Type::Nullable(inner) => {
+                let reader = checked(self.reader(inner));
+                (quote!(#rt::__private::Nullable<#reader>), self.rust_type(&p.ty))
+            }
+            ty => (checked(self.reader(ty)), self.rust_type(ty)),
+        };
+        let finite = matches!(p.ty.non_null(), Type::Number(_))
+            || matches!(p.ty.non_null(), Type::Array { items, .. } if matches!(**items, Type::Number(_)));
+        let finite = finite.then(|| {
+            let path = format!("{}::__private::finite", self.runtime);
+            quote!(serialize_with = #path,)
+        });
+        let reader = reader.to_string().replace(' ', "");
+        let nullable = matches!(p.ty, Type::Nullable(_));
+        if p.required {
+            let read = format!("{}::__private::read::<_,{reader}>", self.runtime);
+            quote! {
+                #docs
+                #rename
+                #[serde(#finite deserialize_with = #read)]
+                pub #name: #ty,
+            }
+        } else if nullable {
+            // Absent and `null` both read as `None`, which is written as absent.
+            let read = format!("{}::__private::read::<_,{reader}>", self.runtime);
+            quote! {
+                #docs
+                #rename
+                #[serde(default, skip_serializing_if = "::std::option::Option::is_none", #finite deserialize_with = #read)]
+                pub #name: #ty,
+            }
+        } else {
+            let read = format!("{}::__private::read_some::<_,{reader}>", self.runtime);
+            quote! {
+                #docs
+                #rename
+                #[serde(default, skip_serializing_if = "::std::option::Option::is_none", #finite deserialize_with = #read)]
+                pub #name: ::std::option::Option<#ty>,
+            }
+        }
+    }
+
+    /// The runtime recipe that reads a value of `ty` (`__private::Read`).
+    fn reader(&self, ty: &Type) -> TokenStream {
+        let rt = &self.rt;
+        match ty {
+            Type::Object(_) => {
+                let t = self.rust_type(ty);
+                quote!(#rt::__private::AsObject<#t>)
+            }
+            Type::Integer(_) => quote!(#rt::__private::StrictInteger),
+            Type::Nullable(inner) => {
+                let inner = self.reader(inner);
+                quote!(#rt::__private::Nullable<#inner>)
+            }
+            Type::Array { items, .. } => {
+                let item = self.reader(items);
+                let collection = self.rust_type(ty);
+                quote!(#rt::__private::Items<#item, #collection>)
+            }
+            ty => {
+                let t = self.rust_type(ty);
+                quote!(#rt::__private::Plain<#t>)
             }
         }
     }
@@ -463,9 +586,14 @@ impl Cx {
         } else {
             quote!(match self { #(Self::#variants(p) => #rt::__private::serialize_event(serializer, p),)* })
         };
+        let eq = (!catalogue
+            .events
+            .iter()
+            .any(|e| e.root.properties.iter().any(|p| p.ty.has_float())))
+        .then(|| quote!(, ::std::cmp::Eq));
         quote! {
             /// Any event of the catalogue, serialized as `{"name": …, "payload": …}`.
-            #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq)]
+            #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq #eq)]
             #[non_exhaustive]
             pub enum Event {
                 #(
@@ -528,4 +656,58 @@ fn opt_lit(lit: Option<Literal>) -> TokenStream {
         Some(l) => quote!(::std::option::Option::Some(#l)),
         None => quote!(::std::option::Option::None),
     }
+}
+
+/// Whether a field keeps the generator's first, plain shape (so the catalogue's generated code
+/// stays as it was): strings, date-times, enums, integers, booleans, objects, and arrays of
+/// strings, date-times and enums, none of them nullable or with a schema rule.
+fn is_classic(ty: &Type) -> bool {
+    !ty.has_rules()
+        && match ty {
+            Type::String { .. } | Type::DateTime | Type::Enum(_) | Type::Integer(_) | Type::Boolean | Type::Object(_) => {
+                true
+            }
+            Type::Array { items, .. } => matches!(**items, Type::String { .. } | Type::DateTime | Type::Enum(_)),
+            Type::Number(_) | Type::Nullable(_) => false,
+        }
+}
+
+/// The JSON Schema of a field's own checks (nested objects are checked by their own fields).
+fn rule_schema(ty: &Type) -> serde_json::Value {
+    use serde_json::{json, Map, Value};
+    let number = |text: &str| serde_json::from_str::<Value>(text).unwrap_or(Value::Null);
+    let mut schema = Map::new();
+    match ty {
+        Type::String { rules, .. } => {
+            schema.insert("type".into(), json!("string"));
+            if let Some(f) = &rules.format {
+                schema.insert("format".into(), json!(f));
+            }
+            if let Some(p) = &rules.pattern {
+                schema.insert("pattern".into(), json!(p));
+            }
+            if let Some(n) = rules.min_length {
+                schema.insert("minLength".into(), json!(n));
+            }
+            if let Some(n) = rules.max_length {
+                schema.insert("maxLength".into(), json!(n));
+            }
+        }
+        Type::Integer(b) | Type::Number(b) => {
+            let t = if matches!(ty, Type::Integer(_)) { "integer" } else { "number" };
+            schema.insert("type".into(), json!(t));
+            if let Some(m) = &b.minimum {
+                schema.insert("minimum".into(), number(m));
+            }
+            if let Some(m) = &b.maximum {
+                schema.insert("maximum".into(), number(m));
+            }
+        }
+        Type::Array { items, .. } => {
+            schema.insert("type".into(), json!("array"));
+            schema.insert("items".into(), rule_schema(items));
+        }
+        _ => {}
+    }
+    Value::Object(schema)
 }

@@ -153,19 +153,27 @@ pub struct Property {
 /// The types the catalogue uses.
 #[derive(Clone, Debug)]
 pub enum Type {
-    /// A nested object.
+    /// A nested object (inline, or a `$ref` to a definition in `$defs`).
     Object(ObjectType),
-    /// A plain string; `localizable` when `x-localizable: true`.
+    /// A string; `localizable` when `x-localizable: true`.
     String {
         /// Accepts `"localizedattribute:<key>"`.
         localizable: bool,
+        /// `pattern`, `minLength`, `maxLength` and `format` (other than `date-time`).
+        rules: StringRules,
     },
     /// A string with `format: date-time`.
     DateTime,
     /// A string enum.
     Enum(EnumType),
     /// An integer (`i64`).
-    Integer,
+    Integer(Bounds),
+    /// A number (`f64`, finite).
+    Number(Bounds),
+    /// A boolean.
+    Boolean,
+    /// The inner type or `null` (`"type": ["string", "null"]`): an `Option` in Rust.
+    Nullable(Box<Type>),
     /// An array.
     Array {
         /// The item type.
@@ -175,6 +183,76 @@ pub enum Type {
         /// `maxItems`, if any.
         max_items: Option<u64>,
     },
+}
+
+impl Type {
+    /// The type inside a [`Type::Nullable`], or the type itself.
+    pub fn non_null(&self) -> &Type {
+        match self {
+            Type::Nullable(inner) => inner,
+            other => other,
+        }
+    }
+
+    /// Whether values of this type are checked beyond their JSON type (a bound, a pattern, a
+    /// length or a format), directly or in its array items (not inside nested objects, whose
+    /// fields carry their own checks).
+    pub fn has_rules(&self) -> bool {
+        match self {
+            Type::String { rules, .. } => !rules.is_empty(),
+            Type::Integer(b) | Type::Number(b) => !b.is_empty(),
+            Type::Nullable(inner) => inner.has_rules(),
+            Type::Array { items, .. } => items.has_rules(),
+            _ => false,
+        }
+    }
+
+    /// Whether the Rust type holds an `f64` (so it is not `Eq`), nested objects included.
+    pub fn has_float(&self) -> bool {
+        match self {
+            Type::Number(_) => true,
+            Type::Nullable(inner) => inner.has_float(),
+            Type::Array { items, .. } => items.has_float(),
+            Type::Object(o) => o.properties.iter().any(|p| p.ty.has_float()),
+            _ => false,
+        }
+    }
+}
+
+/// The checks of a string beyond its type.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StringRules {
+    /// `format`: `date`, `uri` or `email` (`date-time` is [`Type::DateTime`]).
+    pub format: Option<String>,
+    /// `pattern`: an ECMA-262 regular expression, as written.
+    pub pattern: Option<String>,
+    /// `minLength`, in characters.
+    pub min_length: Option<u64>,
+    /// `maxLength`, in characters.
+    pub max_length: Option<u64>,
+}
+
+impl StringRules {
+    /// No checks at all.
+    pub fn is_empty(&self) -> bool {
+        *self == StringRules::default()
+    }
+}
+
+/// `minimum` and `maximum` of an integer or number, each a JSON number as written in the file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Bounds {
+    /// `minimum` (inclusive).
+    pub minimum: Option<String>,
+    /// `maximum` (inclusive).
+    pub maximum: Option<String>,
+}
+
+impl Bounds {
+    /// No bounds at all.
+    pub fn is_empty(&self) -> bool {
+        self.minimum.is_none() && self.maximum.is_none()
+    }
 }
 
 /// A string enum.

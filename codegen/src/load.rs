@@ -106,6 +106,9 @@ pub fn load_str(file: &Path, text: &str) -> Result<Option<EventSchema>, Vec<Erro
     let mut cx = Context {
         file: file.to_path_buf(),
         errors: Vec::new(),
+        defs: Vec::new(),
+        resolved: BTreeMap::new(),
+        resolving: Vec::new(),
     };
     let members = match &json {
         Json::Object(m) => m,
@@ -157,6 +160,12 @@ fn get<'a>(members: &'a [(String, Json)], key: &str) -> Option<&'a Json> {
 struct Context {
     file: PathBuf,
     errors: Vec<Error>,
+    /// The file's top-level `$defs`, in file order.
+    defs: Vec<(String, Json)>,
+    /// Definitions already turned into types (`None`: the definition has errors, reported once).
+    resolved: BTreeMap<String, Option<Type>>,
+    /// Definitions being resolved, outermost first: a `$ref` to one of them is a cycle.
+    resolving: Vec<String>,
 }
 
 /// Names handed out inside one event's module: name -> (pointer, shape).
@@ -213,6 +222,20 @@ impl Context {
         };
         // Reserve the payload's own name before naming anything nested.
         names.insert(rust_name.clone(), (String::new(), "root".into()));
+        match get(members, "$defs") {
+            Some(Json::Object(defs)) => {
+                self.defs = defs.clone();
+                // Every definition is checked, used or not, in file order.
+                for (def, _) in defs {
+                    self.definition(def, &mut names);
+                }
+            }
+            Some(other) => self.error(
+                "/$defs",
+                format!("`$defs` must be an object of schemas, found {}", other.type_name()),
+            ),
+            None => {}
+        }
         let root = self.schema("", members, true, &rust_name, &mut names)?;
         let Type::Object(root) = root else {
             self.error("/type", "an event payload must have `\"type\": \"object\"`");
@@ -367,6 +390,11 @@ impl Context {
     fn placeholders(&mut self, pointer: &str, text: &str, event: &EventSchema) {
         for (path, _) in placeholders(text) {
             match event.attribute(path) {
+                Some(prop) if matches!(&prop.ty, Type::Array { items, .. } if matches!(**items, Type::Object(_))) => self
+                    .error(
+                        pointer,
+                        format!("placeholder `{{{path}}}` names a list of objects, which cannot be spoken"),
+                    ),
                 Some(prop) if !matches!(prop.ty, Type::Object(_)) => {}
                 Some(_) => self.error(
                     pointer,
@@ -411,13 +439,16 @@ fn shape(ty: &Type) -> String {
                 .collect();
             format!("{{{}}}", props.join(","))
         }
-        Type::String { localizable } => format!("string{}", if *localizable { "L" } else { "" }),
+        Type::String { localizable, rules } => format!("string{}{rules:?}", if *localizable { "L" } else { "" }),
         Type::DateTime => "date-time".into(),
         Type::Enum(e) => {
             let values: Vec<&str> = e.variants.iter().map(|(v, _)| v.as_str()).collect();
             format!("enum({}){:?}", values.join("|"), e.spoken)
         }
-        Type::Integer => "integer".into(),
+        Type::Integer(b) => format!("integer{b:?}"),
+        Type::Number(b) => format!("number{b:?}"),
+        Type::Boolean => "boolean".into(),
+        Type::Nullable(inner) => format!("{}|null", shape(inner)),
         Type::Array {
             items,
             min_items,

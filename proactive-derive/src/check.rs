@@ -71,7 +71,8 @@ pub(crate) fn check<'a>(cx: &mut Ctxt, event: &'a Event<'a>) -> Vec<Covered<'a>>
         }
         let errors_before = cx.count();
         let localized = localized(cx, schema, field, attribute, &mut keys);
-        if field.optional.is_some() && attribute.required {
+        // A required nullable attribute takes an `Option`: `None` is written as `null`.
+        if field.optional.is_some() && attribute.required && !matches!(attribute.ty, Type::Nullable(_)) {
             cx.error_help(
                 field.ty.span(),
                 format!("attribute `{path}` is required, so its field cannot be an `Option`"),
@@ -136,11 +137,11 @@ fn localized<'a>(
         cx.error(span, "`key` needs `localized`");
     }
     let l = field.localized.as_ref()?;
-    if !matches!(attribute.ty, Type::String { localizable: true }) {
+    if !matches!(attribute.ty, Type::String { localizable: true, .. }) {
         let localizable: Vec<String> = schema
             .attributes()
             .into_iter()
-            .filter(|a| matches!(a.property.ty, Type::String { localizable: true }))
+            .filter(|a| matches!(a.property.ty, Type::String { localizable: true, .. }))
             .map(|a| a.path)
             .collect();
         let help = if localizable.is_empty() {

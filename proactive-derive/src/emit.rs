@@ -58,8 +58,19 @@ pub(crate) fn emit(event: &Event, covered: &[Covered]) -> TokenStream {
                 }
             }
             None => {
-                let value = crate::fits::attribute(source, &field, &attribute.ty, attribute.required);
-                if optional.is_some() {
+                let value = crate::fits::attribute(source, &field, attribute.ty.non_null(), attribute.required);
+                if optional.is_some() && attribute.required {
+                    // A required nullable attribute: `None` is `null`.
+                    sets.push(quote! {
+                        {
+                            let value = match &self.#ident {
+                                ::std::option::Option::Some(value) => #value,
+                                ::std::option::Option::None => ::proactive_schemas::__private::serde_json::Value::Null,
+                            };
+                            ::proactive_schemas::__private::set(&mut payload, &[#(#segments),*], value);
+                        }
+                    });
+                } else if optional.is_some() {
                     sets.push(quote! {
                         if let ::std::option::Option::Some(value) = &self.#ident {
                             ::proactive_schemas::__private::set(&mut payload, &[#(#segments),*], #value);
@@ -127,7 +138,10 @@ pub(crate) fn kind(source: &Source, ty: &Type, span: Span) -> TokenStream {
     };
     match ty {
         Type::String { .. } => quote_spanned!(span=> ::proactive_schemas::kind::Text),
-        Type::Integer => quote_spanned!(span=> ::proactive_schemas::kind::Integer),
+        Type::Integer(_) => quote_spanned!(span=> ::proactive_schemas::kind::Integer),
+        Type::Number(_) => quote_spanned!(span=> ::proactive_schemas::kind::Number),
+        Type::Boolean => quote_spanned!(span=> ::proactive_schemas::kind::Boolean),
+        Type::Nullable(inner) => kind(source, inner, span),
         Type::DateTime => quote_spanned!(span=> ::proactive_schemas::kind::DateTime),
         Type::Enum(e) if source.builtin => {
             let t = generated(&e.rust_name);
@@ -141,6 +155,15 @@ pub(crate) fn kind(source: &Source, ty: &Type, span: Span) -> TokenStream {
             Type::Enum(e) if source.builtin => {
                 let t = generated(&e.rust_name);
                 quote_spanned!(span=> ::proactive_schemas::kind::EnumArray<#t>)
+            }
+            Type::Object(o) if source.builtin => {
+                let t = generated(&o.rust_name);
+                quote_spanned!(span=> ::proactive_schemas::kind::List<::proactive_schemas::kind::Object<#t>>)
+            }
+            Type::Object(_) => quote_spanned!(span=> ::proactive_schemas::kind::List<::proactive_schemas::kind::Json>),
+            Type::Integer(_) | Type::Number(_) | Type::Boolean => {
+                let item = kind(source, items, span);
+                quote_spanned!(span=> ::proactive_schemas::kind::List<#item>)
             }
             _ => quote_spanned!(span=> ::proactive_schemas::kind::TextArray),
         },

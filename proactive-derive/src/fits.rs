@@ -53,24 +53,43 @@ fn words(source: &Source, path: &str, ty: &Type, required: bool) -> Words {
     let module = source.schema.module.trim_start_matches("r#");
     let generated = |name: &str| format!("`{name}` is `proactive_schemas::events::{module}::{name}`");
     let mut w = match ty {
-        Type::String { localizable: false } => Words {
+        Type::String { localizable: false, .. } => Words {
             what: "a string".into(),
             fits: or_list(&ticked(&["String", "&str"])),
             label: "expected a string type".into(),
             notes: Vec::new(),
         },
-        Type::String { localizable: true } => Words {
+        Type::String { localizable: true, .. } => Words {
             what: "a localizable string".into(),
             fits: or_list(&ticked(&["String", "&str", "Localizable<String>"])),
             label: "expected a string type".into(),
             notes: vec!["or mark the field `localized` and make it a `Localized<String>`, one value per locale".into()],
         },
-        Type::Integer => Words {
+        Type::Integer(_) => Words {
             what: "an integer".into(),
             fits: or_list(&ticked(&["i64", "i32", "i16", "i8", "u32", "u16", "u8"])),
             label: "expected an integer type".into(),
             notes: Vec::new(),
         },
+        Type::Number(_) => Words {
+            what: "a number".into(),
+            fits: or_list(&ticked(&["f64", "f32", "i64", "i32", "u32"])),
+            label: "expected a number type".into(),
+            notes: Vec::new(),
+        },
+        Type::Boolean => Words {
+            what: "a boolean".into(),
+            fits: "`bool`".into(),
+            label: "expected `bool`".into(),
+            notes: Vec::new(),
+        },
+        Type::Nullable(inner) => {
+            let mut w = words(source, path, inner, true);
+            w.notes.push(format!(
+                "`{path}` may be null: an `Option` of these fits too, and `None` is written as `null`"
+            ));
+            w
+        }
         Type::DateTime => Words {
             what: "a date-time".into(),
             fits: or_list(&ticked(&["DateTime", "jiff::Timestamp", "String"])),
@@ -114,6 +133,35 @@ fn words(source: &Source, path: &str, ty: &Type, required: bool) -> Words {
                         fits: format!("`Vec<{name}>` or `BoundedVec<{name}, {lo}, {hi}>`"),
                         label: format!("expected a list of `{name}`"),
                         notes: vec![generated(name)],
+                    }
+                }
+                Type::Object(o) if source.builtin => {
+                    let name = &o.rust_name;
+                    Words {
+                        what: format!("a list of {count}`{name}` objects"),
+                        fits: format!("`Vec<{name}>` or a `BoundedVec` of `{name}`"),
+                        label: format!("expected a list of `{name}`"),
+                        notes: vec![generated(name)],
+                    }
+                }
+                Type::Object(_) => Words {
+                    what: format!("a list of {count}objects"),
+                    fits: "a `Vec` of a type that implements `serde::Serialize`".into(),
+                    label: "expected a list of serializable values".into(),
+                    notes: vec!["the items are checked against the schema file when the request is validated".into()],
+                },
+                item @ (Type::Integer(_) | Type::Number(_) | Type::Boolean) => {
+                    let of = match item {
+                        Type::Integer(_) => "integers",
+                        Type::Number(_) => "numbers",
+                        _ => "booleans",
+                    };
+                    let inner = words(source, path, item, true);
+                    Words {
+                        what: format!("a list of {count}{of}"),
+                        fits: format!("a `Vec` of {}", inner.fits),
+                        label: format!("expected a list of {of}"),
+                        notes: Vec::new(),
                     }
                 }
                 items => {

@@ -9,7 +9,10 @@ use serde::{Deserialize, Serialize, Serializer};
 use crate::errors::EventParseError;
 use crate::meta::{EventMeta, EventPayload};
 
-pub use crate::de::{enum_from_str, integer, object, some_integer, some_object, some_value};
+pub use crate::de::{
+    enum_from_str, finite, integer, object, read, read_some, some_integer, some_object, some_value, AsObject, Checked,
+    Finite, FromItems, Items, Nullable, Plain, Read, Rule, RuleSchema, StrictInteger,
+};
 
 /// Parses the payload of a known event.
 pub fn payload_from_value<T: DeserializeOwned>(name: &str, payload: serde_json::Value) -> Result<T, EventParseError> {

@@ -108,6 +108,15 @@ pub mod kind {
     pub struct Any;
     /// An array of strings or date-times.
     pub struct TextArray;
+    /// A number attribute.
+    pub struct Number;
+    /// A boolean attribute.
+    pub struct Boolean;
+    /// An array whose items are of kind `K`.
+    pub struct List<K>(PhantomData<K>);
+    /// A value of a user schema file with no generated type (an object inside a list): any
+    /// `serde::Serialize` value, checked when validating.
+    pub struct Json;
 }
 
 /// A field type that can hold an attribute of kind `K`. rustc checks this for every derived
@@ -115,7 +124,7 @@ pub mod kind {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` does not fit this attribute",
     label = "this type cannot hold the attribute",
-    note = "strings take `String`, `&'static str` or `Localizable<String>`; integers `i64` or a smaller integer; date-times `DateTime`, `jiff::Timestamp` or `String`; enums and objects their generated type; optional attributes `Option<_>` of those"
+    note = "strings take `String`, `&'static str` or `Localizable<String>`; integers `i64` or a smaller integer; numbers `f64`, `f32` or an integer; booleans `bool`; date-times `DateTime`, `jiff::Timestamp` or `String`; enums and objects their generated type; optional attributes `Option<_>` of those"
 )]
 pub trait Fits<K> {
     /// The attribute's JSON value.
@@ -204,5 +213,53 @@ impl<T: fmt::Display> Fits<kind::Any> for T {
 impl<T: AsRef<str>> Fits<kind::TextArray> for Vec<T> {
     fn to_attribute(&self) -> Value {
         Value::Array(self.iter().map(|s| Value::String(s.as_ref().to_owned())).collect())
+    }
+}
+
+macro_rules! fits_number {
+    ($($t:ty),*) => {$(
+        impl Fits<kind::Number> for $t {
+            fn to_attribute(&self) -> Value {
+                // JSON has no NaN or infinity: `null` here is reported by the validator at the
+                // attribute's pointer.
+                serde_json::Number::from_f64(f64::from(*self)).map_or(Value::Null, Value::Number)
+            }
+        }
+    )*};
+}
+fits_number!(f64, f32);
+
+macro_rules! fits_number_from_integer {
+    ($($t:ty),*) => {$(
+        impl Fits<kind::Number> for $t {
+            fn to_attribute(&self) -> Value {
+                Value::from(*self)
+            }
+        }
+    )*};
+}
+fits_number_from_integer!(i64, i32, i16, i8, u32, u16, u8);
+
+impl Fits<kind::Boolean> for bool {
+    fn to_attribute(&self) -> Value {
+        Value::Bool(*self)
+    }
+}
+
+impl<K, T: Fits<K>> Fits<kind::List<K>> for Vec<T> {
+    fn to_attribute(&self) -> Value {
+        Value::Array(self.iter().map(T::to_attribute).collect())
+    }
+}
+
+impl<K, T: Fits<K>, const MIN: usize, const MAX: usize> Fits<kind::List<K>> for crate::BoundedVec<T, MIN, MAX> {
+    fn to_attribute(&self) -> Value {
+        Value::Array(self.iter().map(T::to_attribute).collect())
+    }
+}
+
+impl<T: serde::Serialize> Fits<kind::Json> for T {
+    fn to_attribute(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
     }
 }

@@ -64,6 +64,7 @@ pub struct AttributeMeta {
 
 /// The type of an attribute.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum AttributeKind {
     /// A nested object.
     Object,
@@ -73,6 +74,12 @@ pub enum AttributeKind {
     DateTime,
     /// An integer (`i64`).
     Integer,
+    /// A number (`f64`).
+    Number,
+    /// A boolean.
+    Boolean,
+    /// The inner kind or `null`.
+    Nullable(&'static AttributeKind),
     /// A string enum.
     Enum {
         /// The values.

@@ -122,7 +122,8 @@ fn agree(text: &str, count: Option<i64>) -> String {
 }
 
 fn at<'v>(payload: &'v Value, path: &str) -> Option<&'v Value> {
-    path.split('.').try_fold(payload, |v, seg| v.get(seg))
+    // A `null` (a nullable attribute) is spoken as if absent.
+    path.split('.').try_fold(payload, |v, seg| v.get(seg)).filter(|v| !v.is_null())
 }
 
 impl Cx<'_> {
@@ -177,6 +178,7 @@ impl Cx<'_> {
 
     fn scalar(&self, kind: &AttributeKind, v: &Value) -> Result<String, PreviewError> {
         Ok(match (kind, v) {
+            (AttributeKind::Nullable(inner), v) => self.scalar(inner, v)?,
             (AttributeKind::Enum { spoken, .. }, Value::String(s)) => match spoken.iter().find(|(v, _)| v == s) {
                 Some((_, word)) => (*word).to_owned(),
                 None => s.to_lowercase().replace('_', " "),

@@ -4,7 +4,7 @@
 use proactive_spec::escape_pointer_token;
 
 use super::{get, shape, Context, Names};
-use crate::ir::{EnumType, ObjectType, Property, Type};
+use crate::ir::{Bounds, EnumType, ObjectType, Property, StringRules, Type};
 use crate::json::Json;
 use crate::names;
 
@@ -22,10 +22,21 @@ pub(super) const ANNOTATIONS: &[&str] = &[
     "readOnly",
     "writeOnly",
 ];
-const ROOT_ONLY: &[&str] = &["$schema", "x-utterance", "x-locales", "x-event"];
+const ROOT_ONLY: &[&str] = &["$schema", "$defs", "x-utterance", "x-locales", "x-event"];
 const OBJECT: &[&str] = &["properties", "required", "additionalProperties"];
-const STRING: &[&str] = &["enum", "format", "x-localizable", "x-spoken"];
+const STRING: &[&str] = &[
+    "enum",
+    "format",
+    "pattern",
+    "minLength",
+    "maxLength",
+    "x-localizable",
+    "x-spoken",
+];
+const NUMBER: &[&str] = &["minimum", "maximum"];
 const ARRAY: &[&str] = &["items", "minItems", "maxItems"];
+/// The formats a string may have: each is checked by the validator and the typed parse.
+const FORMATS: &[&str] = &["date-time", "date", "uri", "email"];
 
 /// Whether a keyword is ignored by the generator: an annotation, or an `x-` extension it does not
 /// know (its own extensions are checked where they apply).
@@ -37,11 +48,14 @@ fn is_annotation(key: &str) -> bool {
 /// reason says what to write instead.
 pub(super) fn refusal(key: &str) -> String {
     match key {
-        "$ref" | "$dynamicRef" => {
-            format!("`{key}` is not supported yet: write the referenced schema inline")
+        "$dynamicRef" | "$anchor" | "$dynamicAnchor" => {
+            format!("`{key}` is not supported: refer to a definition with `\"$ref\": \"#/$defs/<name>\"`")
         }
-        "$defs" | "definitions" | "$anchor" | "$dynamicAnchor" => {
-            format!("`{key}` is not supported yet (nothing can refer to it without `$ref`): write the schema inline")
+        "definitions" => {
+            "`definitions` is not supported: draft 2020-12 keeps definitions in `$defs` at the top level of the file".to_owned()
+        }
+        "exclusiveMinimum" | "exclusiveMaximum" | "multipleOf" => {
+            format!("`{key}` is not supported: bound numbers with `minimum` and `maximum` (both inclusive)")
         }
         "oneOf" | "anyOf" | "allOf" | "not" | "if" | "then" | "else" | "dependentSchemas" => {
             format!("`{key}` is not supported: the generator needs one fixed shape per schema, given by `type`")
@@ -51,7 +65,7 @@ pub(super) fn refusal(key: &str) -> String {
             "`{key}` is not supported: objects list their properties in `properties`, with `\"additionalProperties\": false`"
         ),
         _ => format!(
-            "unsupported keyword `{key}` (the generator supports: type, properties, required, additionalProperties: false, enum of strings, format: date-time, items, minItems, maxItems, x-localizable, x-spoken, x-utterance, x-locales, x-event, and the annotations {})",
+            "unsupported keyword `{key}` (the generator supports: type, properties, required, additionalProperties: false, $ref to #/$defs, enum of strings, format, pattern, minLength, maxLength, minimum, maximum, items, minItems, maxItems, x-localizable, x-spoken, x-utterance, x-locales, x-event, and the annotations {})",
             ANNOTATIONS.join(", ")
         ),
     }
@@ -110,7 +124,11 @@ impl Context {
             }
             let reason = if ROOT_ONLY.contains(&k) {
                 format!("`{k}` is only allowed at the top level of an event schema")
-            } else if [OBJECT, STRING, ARRAY].iter().any(|set| set.contains(&k)) {
+            } else if k == "$defs" {
+                "`$defs` is only allowed at the top level of the file".to_owned()
+            } else if k == "$ref" {
+                "`$ref` cannot stand beside `type` and other keywords: put them in the definition".to_owned()
+            } else if [OBJECT, STRING, NUMBER, ARRAY].iter().any(|set| set.contains(&k)) {
                 format!("keyword `{k}` does not apply to type `{ty}`")
             } else {
                 refusal(k)
@@ -144,7 +162,7 @@ impl Context {
         let before = self.errors.len();
         for (key, _) in members {
             let k = key.as_str();
-            let known = [COMMON, OBJECT, STRING, ARRAY].iter().any(|set| set.contains(&k))
+            let known = [COMMON, OBJECT, STRING, NUMBER, ARRAY].iter().any(|set| set.contains(&k))
                 || ROOT_ONLY.contains(&k)
                 || is_annotation(k);
             if !known {
@@ -159,7 +177,7 @@ impl Context {
         if self.errors.len() == before {
             self.error(
                 pointer,
-                "missing `type` (one of \"object\", \"string\", \"integer\", \"array\")",
+                "missing `type` (one of \"object\", \"string\", \"integer\", \"number\", \"boolean\", \"array\") or `$ref`",
             );
         }
     }
@@ -173,15 +191,29 @@ impl Context {
         name: &str,
         names: &mut Names,
     ) -> Option<Type> {
-        let ty = match get(members, "type") {
-            Some(Json::String(t)) => t.as_str(),
-            Some(Json::Array(_)) => {
+        if let Some(target) = get(members, "$ref") {
+            if root {
                 self.error(
-                    &format!("{pointer}/type"),
-                    "a list of types is not supported: give exactly one type",
+                    "/$ref",
+                    "the top level of an event schema must describe the payload object itself, not `$ref` it",
                 );
                 return None;
             }
+            return self.reference(pointer, members, target, names);
+        }
+        let (ty, nullable) = match get(members, "type") {
+            Some(Json::String(t)) => (t.as_str(), false),
+            Some(Json::Array(types)) => match types.as_slice() {
+                [Json::String(a), Json::String(b)] if b == "null" && a != "null" => (a.as_str(), true),
+                [Json::String(a), Json::String(b)] if a == "null" && b != "null" => (b.as_str(), true),
+                _ => {
+                    self.error(
+                        &format!("{pointer}/type"),
+                        "a list of types is only supported as one type and \"null\" (e.g. [\"string\", \"null\"])",
+                    );
+                    return None;
+                }
+            },
             Some(other) => {
                 self.error(
                     &format!("{pointer}/type"),
@@ -189,12 +221,45 @@ impl Context {
                 );
                 return None;
             }
-            None if get(members, "enum").is_some() => "string",
+            None if get(members, "enum").is_some() => ("string", false),
             None => {
                 self.untyped(members, pointer, root);
                 return None;
             }
         };
+        if nullable {
+            let why = match ty {
+                _ if root => Some("an event payload cannot be null"),
+                "object" | "array" => Some("only strings, numbers, integers and booleans can be nullable"),
+                "string" if get(members, "enum").is_some() => Some("an enum cannot be nullable"),
+                "string" if get(members, "x-localizable") == Some(&Json::Bool(true)) => {
+                    Some("a localizable string cannot be nullable")
+                }
+                _ => None,
+            };
+            if let Some(why) = why {
+                self.error(&format!("{pointer}/type"), why);
+                return None;
+            }
+        }
+        let inner = self.typed(pointer, members, root, ty, name, names)?;
+        Some(if nullable {
+            Type::Nullable(Box::new(inner))
+        } else {
+            inner
+        })
+    }
+
+    /// A node with one `type`.
+    fn typed(
+        &mut self,
+        pointer: &str,
+        members: &[(String, Json)],
+        root: bool,
+        ty: &str,
+        name: &str,
+        names: &mut Names,
+    ) -> Option<Type> {
         self.annotations(members, pointer);
         let name = match get(members, "title") {
             Some(Json::String(title)) if !root => names::pascal_case(title),
@@ -226,8 +291,16 @@ impl Context {
                 self.string(pointer, members, &name, names)
             }
             "integer" => {
+                self.keywords(members, pointer, root, ty, NUMBER);
+                Some(Type::Integer(self.bounds(members, pointer)?))
+            }
+            "number" => {
+                self.keywords(members, pointer, root, ty, NUMBER);
+                Some(Type::Number(self.bounds(members, pointer)?))
+            }
+            "boolean" => {
                 self.keywords(members, pointer, root, ty, &[]);
-                Some(Type::Integer)
+                Some(Type::Boolean)
             }
             "array" => {
                 self.keywords(members, pointer, root, ty, ARRAY);
@@ -246,14 +319,20 @@ impl Context {
                     Some(Json::Object(m)) => {
                         let item_name = names::pascal_case(&names::singular(&name));
                         let item = self.schema(&items_pointer, m, false, &item_name, names)?;
-                        // The typed parse of these would not agree with the JSON Schema on every
-                        // input (serde reads an object from an array, an i64 rejects 3.0), and the
-                        // catalogue needs neither: refuse them rather than generate a lenient type.
-                        if matches!(item, Type::Object(_) | Type::Integer | Type::Array { .. }) {
-                            self.error(&items_pointer, "array items must be strings, enums or date-times");
-                            return None;
+                        match item {
+                            Type::Array { .. } => {
+                                self.error(&items_pointer, "arrays of arrays are not supported");
+                                return None;
+                            }
+                            Type::Nullable(_) => {
+                                self.error(
+                                    &format!("{items_pointer}/type"),
+                                    "array items cannot be nullable (leave the item out instead)",
+                                );
+                                return None;
+                            }
+                            item => item,
                         }
-                        item
                     }
                     Some(other) => {
                         self.error(
@@ -276,11 +355,121 @@ impl Context {
             other => {
                 self.error(
                     &format!("{pointer}/type"),
-                    format!("unsupported type `{other}` (supported: object, string, integer, array)"),
+                    format!("unsupported type `{other}` (supported: object, string, integer, number, boolean, array)"),
                 );
                 None
             }
         }
+    }
+
+    /// `minimum` and `maximum`, each a number, the first not above the second.
+    fn bounds(&mut self, members: &[(String, Json)], pointer: &str) -> Option<Bounds> {
+        let mut bound = |key: &str| match get(members, key) {
+            Some(Json::Number(n)) => Ok(Some(n.clone())),
+            Some(other) => {
+                self.error(
+                    &format!("{pointer}/{key}"),
+                    format!("`{key}` must be a number, found {}", other.type_name()),
+                );
+                Err(())
+            }
+            None => Ok(None),
+        };
+        let (minimum, maximum) = (bound("minimum"), bound("maximum"));
+        let (Ok(minimum), Ok(maximum)) = (minimum, maximum) else {
+            return None;
+        };
+        if let (Some(lo), Some(hi)) = (&minimum, &maximum) {
+            if lo.as_f64() > hi.as_f64() {
+                self.error(
+                    &format!("{pointer}/minimum"),
+                    format!("`minimum` ({lo}) is greater than `maximum` ({hi})"),
+                );
+                return None;
+            }
+        }
+        Some(Bounds {
+            minimum: minimum.map(|n| n.to_string()),
+            maximum: maximum.map(|n| n.to_string()),
+        })
+    }
+
+    /// A `$ref` to a definition of this file's `$defs`; annotations may stand beside it.
+    fn reference(&mut self, pointer: &str, members: &[(String, Json)], target: &Json, names: &mut Names) -> Option<Type> {
+        let at = format!("{pointer}/$ref");
+        for (key, _) in members {
+            if key != "$ref" && !is_annotation(key) {
+                self.error(
+                    &format!("{pointer}/{}", escape_pointer_token(key)),
+                    format!("`{key}` cannot stand beside `$ref` (only annotations can): put it in the definition"),
+                );
+            }
+        }
+        self.annotations(members, pointer);
+        let Json::String(target) = target else {
+            self.error(&at, format!("`$ref` must be a string, found {}", target.type_name()));
+            return None;
+        };
+        let Some(def) = target
+            .strip_prefix("#/$defs/")
+            .filter(|d| !d.contains('/'))
+            .map(|d| d.replace("~1", "/").replace("~0", "~"))
+        else {
+            self.error(
+                &at,
+                format!("`$ref` is not supported for `{target}`: only `#/$defs/<name>`, a definition at the top level of the same file, can be referred to"),
+            );
+            return None;
+        };
+        if !self.defs.iter().any(|(k, _)| *k == def) {
+            let known: Vec<String> = self.defs.iter().map(|(k, _)| format!("`{k}`")).collect();
+            let known = if known.is_empty() {
+                "the file has no `$defs`".to_owned()
+            } else {
+                format!("the file defines {}", known.join(", "))
+            };
+            self.error(&at, format!("`$ref` names `{target}`, which is not defined: {known}"));
+            return None;
+        }
+        if self.resolving.contains(&def) {
+            let mut chain: Vec<&str> = self.resolving.iter().map(String::as_str).collect();
+            chain.push(&def);
+            self.error(
+                &at,
+                format!(
+                    "`$ref` is not supported for a recursive schema: `{target}` refers to itself ({})",
+                    chain.join(" -> ")
+                ),
+            );
+            return None;
+        }
+        self.definition(&def, names)
+    }
+
+    /// The type of the definition `$defs/<def>`, built once and shared by every `$ref` to it.
+    pub(super) fn definition(&mut self, def: &str, names: &mut Names) -> Option<Type> {
+        if let Some(ty) = self.resolved.get(def) {
+            return ty.clone();
+        }
+        let pointer = format!("/$defs/{}", escape_pointer_token(def));
+        let schema = self.defs.iter().find(|(k, _)| k == def).map(|(_, v)| v.clone())?;
+        let ty = match &schema {
+            Json::Object(m) => {
+                self.resolving.push(def.to_owned());
+                let ty = self.schema(&pointer, m, false, &names::pascal_case(def), names);
+                self.resolving.pop();
+                ty
+            }
+            other => {
+                self.error(
+                    &pointer,
+                    format!("a definition must be a schema object, found {}", other.type_name()),
+                );
+                None
+            }
+        };
+        self.resolved.insert(def.to_owned(), ty.clone());
+        ty
     }
 
     fn object(
@@ -409,11 +598,14 @@ impl Context {
             None => false,
         };
         let format = match get(members, "format") {
-            Some(Json::String(f)) if f == "date-time" => true,
+            Some(Json::String(f)) if FORMATS.contains(&f.as_str()) => Some(f.clone()),
             Some(Json::String(f)) => {
                 self.error(
                     &format!("{pointer}/format"),
-                    format!("unsupported format `{f}` (only `date-time` is supported)"),
+                    format!(
+                        "unsupported format `{f}` (supported: {})",
+                        FORMATS.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
+                    ),
                 );
                 return None;
             }
@@ -424,14 +616,37 @@ impl Context {
                 );
                 return None;
             }
-            None => false,
+            None => None,
+        };
+        let pattern = self.opt_string(members, pointer, "pattern");
+        let min_length = self.opt_uint(members, pointer, "minLength");
+        let max_length = self.opt_uint(members, pointer, "maxLength");
+        if let (Some(lo), Some(hi)) = (min_length, max_length) {
+            if lo > hi {
+                self.error(
+                    &format!("{pointer}/minLength"),
+                    format!("`minLength` ({lo}) is greater than `maxLength` ({hi})"),
+                );
+            }
+        }
+        let date_time = format.as_deref() == Some("date-time");
+        let rules = StringRules {
+            format: format.filter(|f| f != "date-time"),
+            pattern,
+            min_length,
+            max_length,
         };
         if let Some(values) = get(members, "enum") {
             if localizable {
                 self.error(&format!("{pointer}/x-localizable"), "an enum cannot be localizable");
             }
-            if format {
-                self.error(&format!("{pointer}/format"), "an enum cannot have a `format`");
+            for key in ["format", "pattern", "minLength", "maxLength"] {
+                if get(members, key).is_some() {
+                    self.error(
+                        &format!("{pointer}/{key}"),
+                        format!("an enum cannot have `{key}`: its values are the only ones allowed"),
+                    );
+                }
             }
             let Json::Array(values) = values else {
                 self.error(
@@ -511,13 +726,29 @@ impl Context {
         if get(members, "x-spoken").is_some() {
             self.error(&format!("{pointer}/x-spoken"), "`x-spoken` applies to enums only");
         }
-        if format {
+        if date_time {
             if localizable {
                 self.error(&format!("{pointer}/x-localizable"), "a date-time cannot be localizable");
             }
+            for key in ["pattern", "minLength", "maxLength"] {
+                if get(members, key).is_some() {
+                    self.error(
+                        &format!("{pointer}/{key}"),
+                        format!("a date-time cannot have `{key}`: its format says what it holds"),
+                    );
+                }
+            }
             return Some(Type::DateTime);
         }
-        Some(Type::String { localizable })
+        if localizable && !rules.is_empty() {
+            // A localizable string holds `localizedattribute:<key>` as often as text: a pattern
+            // or length would judge the reference, not what is spoken.
+            self.error(
+                &format!("{pointer}/x-localizable"),
+                "a localizable string cannot have `format`, `pattern`, `minLength` or `maxLength`",
+            );
+        }
+        Some(Type::String { localizable, rules })
     }
 }
 
@@ -536,11 +767,11 @@ mod tests {
     #[test]
     fn every_problem_is_reported() {
         let text = r#"{"type": "object", "properties": {
-            "a": {"type": "string", "pattern": "x"},
-            "b": {"type": "number"},
+            "a": {"type": "string", "pattern": 1},
+            "b": {"type": "number", "minimum": "0"},
             "c": {"type": "object", "properties": {}},
             "d": {"enum": ["X", "x"]},
-            "e": {"type": "string", "format": "email"},
+            "e": {"type": "string", "format": "hostname"},
             "f": {"type": "array"}
         }, "required": ["z"], "additionalProperties": false}"#;
         let pointers: Vec<String> = errors("ACME.Many.Problems.json", text)
@@ -552,7 +783,7 @@ mod tests {
             [
                 "/required/0",
                 "/properties/a/pattern",
-                "/properties/b/type",
+                "/properties/b/minimum",
                 "/properties/c",
                 "/properties/d/enum/1",
                 "/properties/e/format",

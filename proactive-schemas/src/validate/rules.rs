@@ -126,7 +126,7 @@ pub(super) fn payload_keys<'v>(
         Value::Number(n) => {
             // Integers JSON Schema accepts but the generated `i64` cannot hold.
             let integer = meta.attribute(path).is_some_and(|a| match a.kind {
-                AttributeKind::Integer => true,
+                AttributeKind::Integer | AttributeKind::Nullable(AttributeKind::Integer) => true,
                 AttributeKind::Array { items, .. } => matches!(items, AttributeKind::Integer),
                 _ => false,
             });

@@ -25,14 +25,7 @@ impl Compiled {
                 }
             }
         };
-        match jsonschema::options()
-            .with_draft(jsonschema::Draft::Draft202012)
-            .should_validate_formats(true)
-            // One definition of a date-time: the typed parse's (the schema crate's own check
-            // accepts fractions of any length and instants no `DateTime` can hold).
-            .with_format("date-time", |s: &str| DateTime::parse(s).is_ok())
-            .build(&schema)
-        {
+        match compile(&schema) {
             Ok(v) => Compiled {
                 validator: Some(v),
                 schema,
@@ -45,6 +38,53 @@ impl Compiled {
             },
         }
     }
+}
+
+/// Compiles a schema with the options every check of this crate uses: draft 2020-12, formats
+/// checked, and the one definition of a date-time.
+pub(crate) fn compile(schema: &Value) -> Result<jsonschema::Validator, String> {
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(true)
+        // One definition of a date-time: the typed parse's (the schema crate's own check
+        // accepts fractions of any length and instants no `DateTime` can hold).
+        .with_format("date-time", |s: &str| DateTime::parse(s).is_ok())
+        .build(schema)
+        .map_err(|e| e.to_string())
+}
+
+/// A value-level rule broken (bounds, lengths, pattern, format), in words; `None` for the kinds
+/// worded elsewhere.
+fn rule_words(kind: &ValidationErrorKind, value: &Value) -> Option<String> {
+    let chars = || value.as_str().map_or(0, |s| s.chars().count());
+    Some(match kind {
+        ValidationErrorKind::Minimum { limit } => format!("{} is less than the minimum {limit}", shown(value)),
+        ValidationErrorKind::Maximum { limit } => format!("{} is greater than the maximum {limit}", shown(value)),
+        ValidationErrorKind::MinLength { limit } => {
+            format!("{} is {} character(s) long; the minimum is {limit}", shown(value), chars())
+        }
+        ValidationErrorKind::MaxLength { limit } => {
+            format!("{} is {} character(s) long; the maximum is {limit}", shown(value), chars())
+        }
+        ValidationErrorKind::Pattern { pattern } => {
+            format!("{} does not match the pattern `{}`", shown(value), shown(pattern))
+        }
+        ValidationErrorKind::Format { format } if format == "date" => {
+            format!("{} is not a date (e.g. \"2026-11-20\")", shown(value))
+        }
+        ValidationErrorKind::Format { format } if format == "uri" => {
+            format!("{} is not an absolute URI (e.g. \"https://example.com/a\")", shown(value))
+        }
+        ValidationErrorKind::Format { format } if format == "email" => {
+            format!("{} is not an email address", shown(value))
+        }
+        _ => return None,
+    })
+}
+
+/// The message of a field rule's first error, for the typed parse.
+pub(crate) fn rule_message(error: &jsonschema::ValidationError<'_>) -> String {
+    rule_words(error.kind(), error.instance()).unwrap_or_else(|| error.to_string())
 }
 
 pub(super) fn json_type(v: &Value) -> &'static str {
@@ -172,8 +212,10 @@ pub(super) fn schema_errors(compiled: &Compiled, instance: &Value, prefix: &str,
             ValidationErrorKind::MaxProperties { limit: 0 } if at == "/relevantAudience/payload" => {
                 found.error(at, || "a Multicast audience takes an empty payload `{}`".to_owned());
             }
-            ValidationErrorKind::MinLength { limit: 1 } => found.error(at, || "must not be empty".to_owned()),
-            _ => found.error(at, || shown(&error)),
+            ValidationErrorKind::MinLength { limit: 1 } if at == "/referenceId" || value.as_str() == Some("") => {
+                found.error(at, || "must not be empty".to_owned())
+            }
+            kind => found.error(at, || rule_words(kind, value).unwrap_or_else(|| shown(&error))),
         }
     }
 }
