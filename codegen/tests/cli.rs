@@ -44,7 +44,7 @@ fn malformed_schemas_exit_1_naming_file_and_pointer() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr.contains(
-            "AMAZON.Bad.Keyword.json#/properties/thing/properties/code/pattern: unsupported keyword `pattern`"
+            "AMAZON.Bad.Keyword.json#/properties/thing/properties/code/contentEncoding: unsupported keyword `contentEncoding`"
         ),
         "{stderr}"
     );
