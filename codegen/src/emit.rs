@@ -14,15 +14,20 @@ use crate::ir::{Catalogue, EnumType, EventSchema, ObjectType, Property, Type};
 
 /// How the generated code refers to its runtime.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Options {
     /// Path of the runtime crate in the generated code. Default `::proactive_schemas`.
     pub runtime: String,
+    /// Whether every generated type implements `schemars::JsonSchema` (when the runtime crate's
+    /// `schemars` feature is on; off, the impls compile to nothing). Default `true`.
+    pub schemars: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             runtime: "::proactive_schemas".into(),
+            schemars: true,
         }
     }
 }
@@ -83,6 +88,8 @@ pub fn generate_tokens(catalogue: &Catalogue, options: &Options) -> TokenStream 
     let rt: syn::Path = syn::parse_str(&options.runtime).unwrap_or_else(|_| syn::parse_quote!(::proactive_schemas));
     let serde_path = format!("{}::__private::serde", options.runtime);
     let cx = Cx {
+        schemars: options.schemars,
+        event: Default::default(),
         rules: Default::default(),
         rt: quote!(#rt),
         serde: quote!(#rt::__private::serde),
@@ -98,6 +105,9 @@ pub fn generate_tokens(catalogue: &Catalogue, options: &Options) -> TokenStream 
 }
 
 struct Cx {
+    schemars: bool,
+    /// The event being emitted (for the schemas of its types).
+    event: std::cell::RefCell<Option<EventSchema>>,
     /// The schema rules of the event module being emitted (`__rules`).
     rules: std::cell::RefCell<Vec<TokenStream>>,
     rt: TokenStream,
@@ -115,6 +125,7 @@ impl Cx {
         let mut items = Vec::new();
         let mut emitted = BTreeSet::new();
         let docs = TypeDocs::of(event);
+        *self.event.borrow_mut() = Some(event.clone());
         self.object(&event.root, &docs::payload(event), &docs, &mut items, &mut emitted);
 
         let description = event.description.clone().unwrap_or_default();
@@ -312,6 +323,7 @@ impl Cx {
 
             impl #rt::GeneratedStruct for #name {}
         });
+        items.extend(self.json_schema(&obj.rust_name, &obj.pointer));
         for p in &obj.properties {
             self.nested(&p.ty, docs, items, emitted);
         }
@@ -425,6 +437,27 @@ impl Cx {
         }
     }
 
+    /// `schemars::JsonSchema` for a generated type: the schema file's node for it, standing alone.
+    fn json_schema(&self, rust_name: &str, pointer: &str) -> Option<TokenStream> {
+        if !self.schemars {
+            return None;
+        }
+        let rt = &self.rt;
+        let event = self.event.borrow();
+        let text = event.as_ref()?.standalone(pointer).to_string();
+        let name = ident(rust_name);
+        let name_text = rust_name.trim_start_matches("r#");
+        Some(quote! {
+            #rt::__json_schema! {
+                impl [] for [#name] where [] {
+                    name: #name_text,
+                    id: ::std::concat!(::std::module_path!(), "::", #name_text),
+                    schema_text: #text,
+                }
+            }
+        })
+    }
+
     /// The runtime recipe that reads a value of `ty` (`__private::Read`).
     fn reader(&self, ty: &Type) -> TokenStream {
         let rt = &self.rt;
@@ -469,6 +502,7 @@ impl Cx {
         let type_name = &e.rust_name;
         let type_doc = doc(&docs.enumeration(e));
         let variant_docs: Vec<Option<String>> = values.iter().map(|v| docs::variant(e, v)).collect();
+        let json_schema = self.json_schema(&e.rust_name, &e.pointer);
         // A variant is its JSON value, which the enum's doc lists; most have nothing more to say.
         let allow_missing_docs = variant_docs
             .iter()
@@ -520,6 +554,8 @@ impl Cx {
                     #rt::__private::enum_from_str(deserializer)
                 }
             }
+
+            #json_schema
 
             impl ::std::str::FromStr for #name {
                 type Err = #rt::ParseEnumError;
@@ -664,9 +700,12 @@ fn opt_lit(lit: Option<Literal>) -> TokenStream {
 fn is_classic(ty: &Type) -> bool {
     !ty.has_rules()
         && match ty {
-            Type::String { .. } | Type::DateTime | Type::Enum(_) | Type::Integer(_) | Type::Boolean | Type::Object(_) => {
-                true
-            }
+            Type::String { .. }
+            | Type::DateTime
+            | Type::Enum(_)
+            | Type::Integer(_)
+            | Type::Boolean
+            | Type::Object(_) => true,
             Type::Array { items, .. } => matches!(**items, Type::String { .. } | Type::DateTime | Type::Enum(_)),
             Type::Number(_) | Type::Nullable(_) => false,
         }
@@ -694,7 +733,11 @@ fn rule_schema(ty: &Type) -> serde_json::Value {
             }
         }
         Type::Integer(b) | Type::Number(b) => {
-            let t = if matches!(ty, Type::Integer(_)) { "integer" } else { "number" };
+            let t = if matches!(ty, Type::Integer(_)) {
+                "integer"
+            } else {
+                "number"
+            };
             schema.insert("type".into(), json!(t));
             if let Some(m) = &b.minimum {
                 schema.insert("minimum".into(), number(m));

@@ -75,6 +75,61 @@ impl EventSchema {
         out
     }
 
+    /// The schema node at `pointer` (`""` for the payload) as a schema of its own: every `$ref`
+    /// replaced by its definition (annotations beside the `$ref` kept), `$defs`, `$schema` and
+    /// `$id` removed. The loader refuses recursive references, so this always ends. This is the
+    /// schema `schemars::JsonSchema` gives for the generated type of that node.
+    pub fn standalone(&self, pointer: &str) -> serde_json::Value {
+        fn inline(node: &serde_json::Value, defs: &serde_json::Value, depth: usize) -> serde_json::Value {
+            use serde_json::Value;
+            match node {
+                Value::Object(members) => {
+                    let mut out = serde_json::Map::new();
+                    if let Some(def) = members
+                        .get("$ref")
+                        .and_then(Value::as_str)
+                        .and_then(|r| r.strip_prefix("#/$defs/"))
+                        .map(|d| d.replace("~1", "/").replace("~0", "~"))
+                        .and_then(|d| defs.get(d))
+                        .filter(|_| depth < 64)
+                    {
+                        if let Value::Object(def) = inline(def, defs, depth + 1) {
+                            out.extend(def);
+                        }
+                    }
+                    for (key, value) in members {
+                        if matches!(key.as_str(), "$ref" | "$defs" | "$schema" | "$id") {
+                            continue;
+                        }
+                        // Values of `properties` and `$defs` are schemas; so are `items`. Other
+                        // keywords hold data (`examples`, `enum`, `default`), copied as they are.
+                        let value = match key.as_str() {
+                            "properties" => match value {
+                                Value::Object(props) => Value::Object(
+                                    props
+                                        .iter()
+                                        .map(|(k, v)| (k.clone(), inline(v, defs, depth + 1)))
+                                        .collect(),
+                                ),
+                                other => other.clone(),
+                            },
+                            "items" => inline(value, defs, depth + 1),
+                            _ => value.clone(),
+                        };
+                        out.insert(key.clone(), value);
+                    }
+                    Value::Object(out)
+                }
+                other => other.clone(),
+            }
+        }
+        let defs = self.schema.get("$defs").cloned().unwrap_or_default();
+        self.schema
+            .pointer(pointer)
+            .map(|node| inline(node, &defs, 0))
+            .unwrap_or(serde_json::Value::Bool(false))
+    }
+
     /// The attribute at a dotted path, if any.
     pub fn attribute(&self, path: &str) -> Option<&Property> {
         let mut obj = &self.root;

@@ -390,11 +390,12 @@ impl Context {
     fn placeholders(&mut self, pointer: &str, text: &str, event: &EventSchema) {
         for (path, _) in placeholders(text) {
             match event.attribute(path) {
-                Some(prop) if matches!(&prop.ty, Type::Array { items, .. } if matches!(**items, Type::Object(_))) => self
-                    .error(
+                Some(prop) if matches!(&prop.ty, Type::Array { items, .. } if matches!(**items, Type::Object(_))) => {
+                    self.error(
                         pointer,
                         format!("placeholder `{{{path}}}` names a list of objects, which cannot be spoken"),
-                    ),
+                    )
+                }
                 Some(prop) if !matches!(prop.ty, Type::Object(_)) => {}
                 Some(_) => self.error(
                     pointer,

@@ -92,9 +92,32 @@ pub(crate) fn emit(event: &Event, covered: &[Covered]) -> TokenStream {
             const _: &[u8] = ::std::include_bytes!(#f);
         )
     });
+    // `schemars::JsonSchema` (when `proactive_schemas` has its `schemars` feature): the schema of
+    // the payload the struct becomes, which is the event's payload schema.
+    let struct_name = name.to_string();
+    let schema = if source.builtin {
+        let module: syn::Ident = syn::parse_str(&source.schema.module)
+            .unwrap_or_else(|_| syn::Ident::new("invalid_module", Span::call_site()));
+        let payload = syn::Ident::new(&source.schema.root.rust_name, Span::call_site());
+        quote!(same_as: ::proactive_schemas::events::#module::#payload)
+    } else {
+        let text = source.schema.standalone("").to_string();
+        quote!(schema_text: #text)
+    };
+    let json_schema = quote! {
+        ::proactive_schemas::__json_schema! {
+            impl [#impl_generics] for [#name #ty_generics] where [#where_clause] {
+                name: #struct_name,
+                id: ::std::concat!(::std::module_path!(), "::", #struct_name),
+                #schema,
+            }
+        }
+    };
     quote! {
         const _: () = {
             #rebuild
+
+            #json_schema
 
             #[automatically_derived]
             impl #impl_generics ::proactive_schemas::ToEvent for #name #ty_generics #where_clause {

@@ -1,7 +1,19 @@
 //! Support for generated code. Not public API: may change in any release.
 
+#[cfg(feature = "schemars")]
+pub use schemars;
 pub use serde;
 pub use serde_json;
+
+/// A JSON Schema from its text (generated code passes the text of a schema file's node, so it
+/// is valid JSON; anything else becomes the schema that accepts nothing, never a panic).
+#[cfg(feature = "schemars")]
+pub fn schema_from_str(text: &str) -> schemars::Schema {
+    serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .and_then(|v| schemars::Schema::try_from(v).ok())
+        .unwrap_or_else(|| schemars::Schema::from(false))
+}
 
 use serde::de::{DeserializeOwned, Deserializer};
 use serde::{Deserialize, Serialize, Serializer};

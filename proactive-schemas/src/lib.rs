@@ -46,6 +46,48 @@ pub mod validate;
 #[doc(hidden)]
 pub mod __private;
 
+/// Implements `schemars::JsonSchema` when the `schemars` feature is on, and nothing otherwise
+/// (generated code and `#[derive(Event)]` call it, so the feature is decided here, once).
+#[cfg(feature = "schemars")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __json_schema {
+    (impl [$($generics:tt)*] for [$($ty:tt)*] where [$($where:tt)*] { name: $name:expr, id: $id:expr, schema_text: $text:expr $(,)? }) => {
+        impl $($generics)* $crate::__private::schemars::JsonSchema for $($ty)* $($where)* {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed($name)
+            }
+            fn schema_id() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed($id)
+            }
+            fn json_schema(_: &mut $crate::__private::schemars::SchemaGenerator) -> $crate::__private::schemars::Schema {
+                $crate::__private::schema_from_str($text)
+            }
+        }
+    };
+    (impl [$($generics:tt)*] for [$($ty:tt)*] where [$($where:tt)*] { name: $name:expr, id: $id:expr, same_as: $same:ty $(,)? }) => {
+        impl $($generics)* $crate::__private::schemars::JsonSchema for $($ty)* $($where)* {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed($name)
+            }
+            fn schema_id() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed($id)
+            }
+            fn json_schema(generator: &mut $crate::__private::schemars::SchemaGenerator) -> $crate::__private::schemars::Schema {
+                <$same as $crate::__private::schemars::JsonSchema>::json_schema(generator)
+            }
+        }
+    };
+}
+
+/// Without the `schemars` feature: nothing.
+#[cfg(not(feature = "schemars"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __json_schema {
+    ($($anything:tt)*) => {};
+}
+
 pub use bounded::{BoundedVec, LengthError};
 pub use datetime::{DateTime, DateTimeError};
 pub use derive_support::{kind, Fits, Localized, MissingLocale, ToEvent};
@@ -76,3 +118,8 @@ pub use proactive_derive::{localized_attributes, Event};
 
 /// The date-time library used in the public API (`DateTime::timestamp`, `expires_in`).
 pub use jiff;
+
+/// The JSON Schema library whose `JsonSchema` every generated type and every
+/// `#[derive(Event)]` struct implements (feature `schemars`, on by default).
+#[cfg(feature = "schemars")]
+pub use schemars;

@@ -123,7 +123,9 @@ fn agree(text: &str, count: Option<i64>) -> String {
 
 fn at<'v>(payload: &'v Value, path: &str) -> Option<&'v Value> {
     // A `null` (a nullable attribute) is spoken as if absent.
-    path.split('.').try_fold(payload, |v, seg| v.get(seg)).filter(|v| !v.is_null())
+    path.split('.')
+        .try_fold(payload, |v, seg| v.get(seg))
+        .filter(|v| !v.is_null())
 }
 
 impl Cx<'_> {

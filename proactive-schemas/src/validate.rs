@@ -49,8 +49,8 @@ mod schema;
 use report::{shown, suggestion, Found};
 pub use report::{Diagnostic, Report, Severity, MAX_DIAGNOSTICS};
 use rules::{expiry_window, localized};
-use schema::{json_type, schema_errors, Compiled};
 pub(crate) use schema::{compile, rule_message};
+use schema::{json_type, schema_errors, Compiled};
 
 /// The envelope schema (`schemas/envelope.json`).
 pub const ENVELOPE_SCHEMA: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/envelope.json"));

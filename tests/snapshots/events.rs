@@ -28,6 +28,13 @@ pub mod media_content_available {
         pub content: Content,
     }
     impl ::proactive_schemas::GeneratedStruct for MediaContentAvailable {}
+    ::proactive_schemas::__json_schema! {
+        impl [] for [MediaContentAvailable] where [] { name : "MediaContentAvailable", id
+        : ::std::concat!(::std::module_path!(), "::", "MediaContentAvailable"),
+        schema_text :
+        "{\"additionalProperties\":false,\"description\":\"New media content the user can watch, read or listen to.\",\"properties\":{\"availability\":{\"additionalProperties\":false,\"description\":\"When and how the content is available.\",\"properties\":{\"method\":{\"description\":\"How the content becomes available.\",\"enum\":[\"STREAM\",\"AIR\",\"RELEASE\",\"PREMIERE\",\"DROP\"],\"type\":\"string\"},\"provider\":{\"additionalProperties\":false,\"description\":\"Who provides the content.\",\"properties\":{\"name\":{\"description\":\"The provider's name.\",\"type\":\"string\",\"x-localizable\":true}},\"required\":[\"name\"],\"type\":\"object\"},\"startTime\":{\"description\":\"When the content becomes available.\",\"format\":\"date-time\",\"type\":\"string\"}},\"required\":[\"startTime\",\"method\"],\"type\":\"object\"},\"content\":{\"additionalProperties\":false,\"description\":\"The content.\",\"properties\":{\"contentType\":{\"description\":\"The kind of content.\",\"enum\":[\"BOOK\",\"EPISODE\",\"ALBUM\",\"SINGLE\",\"MOVIE\",\"GAME\"],\"type\":\"string\"},\"name\":{\"description\":\"The content's name.\",\"type\":\"string\",\"x-localizable\":true}},\"required\":[\"name\",\"contentType\"],\"type\":\"object\"}},\"required\":[\"availability\",\"content\"],\"title\":\"AMAZON.MediaContent.Available\",\"type\":\"object\",\"x-utterance\":[{\"text\":\"{content.name} will {availability.method} on {availability.startTime} on {availability.provider.name}.\"},{\"text\":\"{content.name} will {availability.method} on {availability.startTime}.\"}]}",
+        }
+    }
     /// When and how the content is available.
     #[derive(
         ::std::clone::Clone,
@@ -53,6 +60,12 @@ pub mod media_content_available {
         pub method: Method,
     }
     impl ::proactive_schemas::GeneratedStruct for Availability {}
+    ::proactive_schemas::__json_schema! {
+        impl [] for [Availability] where [] { name : "Availability", id :
+        ::std::concat!(::std::module_path!(), "::", "Availability"), schema_text :
+        "{\"additionalProperties\":false,\"description\":\"When and how the content is available.\",\"properties\":{\"method\":{\"description\":\"How the content becomes available.\",\"enum\":[\"STREAM\",\"AIR\",\"RELEASE\",\"PREMIERE\",\"DROP\"],\"type\":\"string\"},\"provider\":{\"additionalProperties\":false,\"description\":\"Who provides the content.\",\"properties\":{\"name\":{\"description\":\"The provider's name.\",\"type\":\"string\",\"x-localizable\":true}},\"required\":[\"name\"],\"type\":\"object\"},\"startTime\":{\"description\":\"When the content becomes available.\",\"format\":\"date-time\",\"type\":\"string\"}},\"required\":[\"startTime\",\"method\"],\"type\":\"object\"}",
+        }
+    }
     /// Who provides the content.
     #[derive(
         ::std::clone::Clone,
@@ -70,6 +83,12 @@ pub mod media_content_available {
         pub name: ::proactive_schemas::Localizable<::std::string::String>,
     }
     impl ::proactive_schemas::GeneratedStruct for Provider {}
+    ::proactive_schemas::__json_schema! {
+        impl [] for [Provider] where [] { name : "Provider", id :
+        ::std::concat!(::std::module_path!(), "::", "Provider"), schema_text :
+        "{\"additionalProperties\":false,\"description\":\"Who provides the content.\",\"properties\":{\"name\":{\"description\":\"The provider's name.\",\"type\":\"string\",\"x-localizable\":true}},\"required\":[\"name\"],\"type\":\"object\"}",
+        }
+    }
     /// How the content becomes available.
     ///
     /// One of `STREAM`, `AIR`, `RELEASE`, `PREMIERE` or `DROP`.
@@ -135,6 +154,12 @@ pub mod media_content_available {
             ::proactive_schemas::__private::enum_from_str(deserializer)
         }
     }
+    ::proactive_schemas::__json_schema! {
+        impl [] for [Method] where [] { name : "Method", id :
+        ::std::concat!(::std::module_path!(), "::", "Method"), schema_text :
+        "{\"description\":\"How the content becomes available.\",\"enum\":[\"STREAM\",\"AIR\",\"RELEASE\",\"PREMIERE\",\"DROP\"],\"type\":\"string\"}",
+        }
+    }
     impl ::std::str::FromStr for Method {
         type Err = ::proactive_schemas::ParseEnumError;
         fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -176,6 +201,12 @@ pub mod media_content_available {
         pub content_type: ContentType,
     }
     impl ::proactive_schemas::GeneratedStruct for Content {}
+    ::proactive_schemas::__json_schema! {
+        impl [] for [Content] where [] { name : "Content", id :
+        ::std::concat!(::std::module_path!(), "::", "Content"), schema_text :
+        "{\"additionalProperties\":false,\"description\":\"The content.\",\"properties\":{\"contentType\":{\"description\":\"The kind of content.\",\"enum\":[\"BOOK\",\"EPISODE\",\"ALBUM\",\"SINGLE\",\"MOVIE\",\"GAME\"],\"type\":\"string\"},\"name\":{\"description\":\"The content's name.\",\"type\":\"string\",\"x-localizable\":true}},\"required\":[\"name\",\"contentType\"],\"type\":\"object\"}",
+        }
+    }
     /// The kind of content.
     ///
     /// One of `BOOK`, `EPISODE`, `ALBUM`, `SINGLE`, `MOVIE` or `GAME`.
@@ -243,6 +274,12 @@ pub mod media_content_available {
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
             ::proactive_schemas::__private::enum_from_str(deserializer)
+        }
+    }
+    ::proactive_schemas::__json_schema! {
+        impl [] for [ContentType] where [] { name : "ContentType", id :
+        ::std::concat!(::std::module_path!(), "::", "ContentType"), schema_text :
+        "{\"description\":\"The kind of content.\",\"enum\":[\"BOOK\",\"EPISODE\",\"ALBUM\",\"SINGLE\",\"MOVIE\",\"GAME\"],\"type\":\"string\"}",
         }
     }
     impl ::std::str::FromStr for ContentType {
@@ -375,6 +412,13 @@ pub mod message_alert_activated {
         pub message_group: MessageGroup,
     }
     impl ::proactive_schemas::GeneratedStruct for MessageAlertActivated {}
+    ::proactive_schemas::__json_schema! {
+        impl [] for [MessageAlertActivated] where [] { name : "MessageAlertActivated", id
+        : ::std::concat!(::std::module_path!(), "::", "MessageAlertActivated"),
+        schema_text :
+        "{\"additionalProperties\":false,\"description\":\"New or overdue messages for the user.\",\"properties\":{\"messageGroup\":{\"additionalProperties\":false,\"description\":\"The messages.\",\"properties\":{\"count\":{\"description\":\"How many messages.\",\"type\":\"integer\"},\"creator\":{\"additionalProperties\":false,\"description\":\"The sender.\",\"properties\":{\"name\":{\"description\":\"Who sent the messages.\",\"type\":\"string\"}},\"required\":[\"name\"],\"type\":\"object\"},\"urgency\":{\"description\":\"How urgent the messages are.\",\"enum\":[\"URGENT\"],\"type\":\"string\"}},\"required\":[\"creator\",\"count\"],\"type\":\"object\"},\"state\":{\"additionalProperties\":false,\"description\":\"The messages' state.\",\"properties\":{\"freshness\":{\"description\":\"How recent the messages are.\",\"enum\":[\"NEW\",\"OVERDUE\"],\"type\":\"string\"},\"status\":{\"description\":\"The messages' status.\",\"enum\":[\"UNREAD\",\"FLAGGED\"],\"type\":\"string\"}},\"required\":[\"status\"],\"type\":\"object\"}},\"required\":[\"state\",\"messageGroup\"],\"title\":\"AMAZON.MessageAlert.Activated\",\"type\":\"object\",\"x-utterance\":[{\"text\":\"You have {messageGroup.count} {state.freshness?} {state.status} {messageGroup.urgency?} message(s) from {messageGroup.creator.name}.\"}]}",
+        }
+    }
     /// The messages' state.
     #[derive(
         ::std::clone::Clone,
@@ -397,6 +441,12 @@ pub mod message_alert_activated {
         pub freshness: ::std::option::Option<Freshness>,
     }
     impl ::proactive_schemas::GeneratedStruct for State {}
+    ::proactive_schemas::__json_schema! {
+        impl [] for [State] where [] { name : "State", id :
+        ::std::concat!(::std::module_path!(), "::", "State"), schema_text :
+        "{\"additionalProperties\":false,\"description\":\"The messages' state.\",\"properties\":{\"freshness\":{\"description\":\"How recent the messages are.\",\"enum\":[\"NEW\",\"OVERDUE\"],\"type\":\"string\"},\"status\":{\"description\":\"The messages' status.\",\"enum\":[\"UNREAD\",\"FLAGGED\"],\"type\":\"string\"}},\"required\":[\"status\"],\"type\":\"object\"}",
+        }
+    }
     /// The messages' status.
     ///
     /// One of `UNREAD` or `FLAGGED`.
@@ -445,6 +495,12 @@ pub mod message_alert_activated {
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
             ::proactive_schemas::__private::enum_from_str(deserializer)
+        }
+    }
+    ::proactive_schemas::__json_schema! {
+        impl [] for [Status] where [] { name : "Status", id :
+        ::std::concat!(::std::module_path!(), "::", "Status"), schema_text :
+        "{\"description\":\"The messages' status.\",\"enum\":[\"UNREAD\",\"FLAGGED\"],\"type\":\"string\"}",
         }
     }
     impl ::std::str::FromStr for Status {
@@ -515,6 +571,12 @@ pub mod message_alert_activated {
             ::proactive_schemas::__private::enum_from_str(deserializer)
         }
     }
+    ::proactive_schemas::__json_schema! {
+        impl [] for [Freshness] where [] { name : "Freshness", id :
+        ::std::concat!(::std::module_path!(), "::", "Freshness"), schema_text :
+        "{\"description\":\"How recent the messages are.\",\"enum\":[\"NEW\",\"OVERDUE\"],\"type\":\"string\"}",
+        }
+    }
     impl ::std::str::FromStr for Freshness {
         type Err = ::proactive_schemas::ParseEnumError;
         fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -559,6 +621,12 @@ pub mod message_alert_activated {
         pub urgency: ::std::option::Option<Urgency>,
     }
     impl ::proactive_schemas::GeneratedStruct for MessageGroup {}
+    ::proactive_schemas::__json_schema! {
+        impl [] for [MessageGroup] where [] { name : "MessageGroup", id :
+        ::std::concat!(::std::module_path!(), "::", "MessageGroup"), schema_text :
+        "{\"additionalProperties\":false,\"description\":\"The messages.\",\"properties\":{\"count\":{\"description\":\"How many messages.\",\"type\":\"integer\"},\"creator\":{\"additionalProperties\":false,\"description\":\"The sender.\",\"properties\":{\"name\":{\"description\":\"Who sent the messages.\",\"type\":\"string\"}},\"required\":[\"name\"],\"type\":\"object\"},\"urgency\":{\"description\":\"How urgent the messages are.\",\"enum\":[\"URGENT\"],\"type\":\"string\"}},\"required\":[\"creator\",\"count\"],\"type\":\"object\"}",
+        }
+    }
     /// The sender.
     #[derive(
         ::std::clone::Clone,
@@ -574,6 +642,12 @@ pub mod message_alert_activated {
         pub name: ::std::string::String,
     }
     impl ::proactive_schemas::GeneratedStruct for Creator {}
+    ::proactive_schemas::__json_schema! {
+        impl [] for [Creator] where [] { name : "Creator", id :
+        ::std::concat!(::std::module_path!(), "::", "Creator"), schema_text :
+        "{\"additionalProperties\":false,\"description\":\"The sender.\",\"properties\":{\"name\":{\"description\":\"Who sent the messages.\",\"type\":\"string\"}},\"required\":[\"name\"],\"type\":\"object\"}",
+        }
+    }
     /// How urgent the messages are.
     ///
     /// One of `URGENT`.
@@ -619,6 +693,12 @@ pub mod message_alert_activated {
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
             ::proactive_schemas::__private::enum_from_str(deserializer)
+        }
+    }
+    ::proactive_schemas::__json_schema! {
+        impl [] for [Urgency] where [] { name : "Urgency", id :
+        ::std::concat!(::std::module_path!(), "::", "Urgency"), schema_text :
+        "{\"description\":\"How urgent the messages are.\",\"enum\":[\"URGENT\"],\"type\":\"string\"}",
         }
     }
     impl ::std::str::FromStr for Urgency {
@@ -744,6 +824,12 @@ pub mod occasion_updated {
         pub occasion: Occasion,
     }
     impl ::proactive_schemas::GeneratedStruct for OccasionUpdated {}
+    ::proactive_schemas::__json_schema! {
+        impl [] for [OccasionUpdated] where [] { name : "OccasionUpdated", id :
+        ::std::concat!(::std::module_path!(), "::", "OccasionUpdated"), schema_text :
+        "{\"additionalProperties\":false,\"description\":\"A change to a reservation or appointment.\",\"properties\":{\"occasion\":{\"additionalProperties\":false,\"description\":\"The occasion.\",\"properties\":{\"bookingTime\":{\"description\":\"When the occasion takes place.\",\"format\":\"date-time\",\"type\":\"string\"},\"broker\":{\"additionalProperties\":false,\"description\":\"Who booked the occasion.\",\"properties\":{\"name\":{\"description\":\"The broker's name.\",\"type\":\"string\",\"x-localizable\":true}},\"required\":[\"name\"],\"type\":\"object\"},\"occasionType\":{\"description\":\"The kind of occasion.\",\"enum\":[\"RESERVATION_REQUEST\",\"RESERVATION\",\"APPOINTMENT_REQUEST\",\"APPOINTMENT\"],\"type\":\"string\"},\"provider\":{\"additionalProperties\":false,\"description\":\"Who provides the occasion.\",\"properties\":{\"name\":{\"description\":\"The provider's name.\",\"type\":\"string\",\"x-localizable\":true}},\"required\":[\"name\"],\"type\":\"object\"},\"subject\":{\"description\":\"What the occasion is for.\",\"type\":\"string\",\"x-localizable\":true}},\"required\":[\"occasionType\",\"subject\",\"provider\",\"bookingTime\"],\"type\":\"object\"},\"state\":{\"additionalProperties\":false,\"description\":\"The occasion's state.\",\"properties\":{\"confirmationStatus\":{\"description\":\"The occasion's status.\",\"enum\":[\"CONFIRMED\",\"CANCELED\",\"RESCHEDULED\",\"REQUESTED\",\"CREATED\",\"UPDATED\"],\"type\":\"string\"}},\"required\":[\"confirmationStatus\"],\"type\":\"object\"}},\"required\":[\"state\",\"occasion\"],\"title\":\"AMAZON.Occasion.Updated\",\"type\":\"object\",\"x-utterance\":[{\"text\":\"Your {occasion.occasionType} at {occasion.provider.name} for {occasion.subject} on {occasion.bookingTime} has been {state.confirmationStatus}.\"}]}",
+        }
+    }
     /// The occasion's state.
     #[derive(
         ::std::clone::Clone,
@@ -760,6 +846,12 @@ pub mod occasion_updated {
         pub confirmation_status: ConfirmationStatus,
     }
     impl ::proactive_schemas::GeneratedStruct for State {}
+    ::proactive_schemas::__json_schema! {
+        impl [] for [State] where [] { name : "State", id :
+        ::std::concat!(::std::module_path!(), "::", "State"), schema_text :
+        "{\"additionalProperties\":false,\"description\":\"The occasion's state.\",\"properties\":{\"confirmationStatus\":{\"description\":\"The occasion's status.\",\"enum\":[\"CONFIRMED\",\"CANCELED\",\"RESCHEDULED\",\"REQUESTED\",\"CREATED\",\"UPDATED\"],\"type\":\"string\"}},\"required\":[\"confirmationStatus\"],\"type\":\"object\"}",
+        }
+    }
     /// The occasion's status.
     ///
     /// One of `CONFIRMED`, `CANCELED`, `RESCHEDULED`, `REQUESTED`, `CREATED` or `UPDATED`.
@@ -830,6 +922,12 @@ pub mod occasion_updated {
             ::proactive_schemas::__private::enum_from_str(deserializer)
         }
     }
+    ::proactive_schemas::__json_schema! {
+        impl [] for [ConfirmationStatus] where [] { name : "ConfirmationStatus", id :
+        ::std::concat!(::std::module_path!(), "::", "ConfirmationStatus"), schema_text :
+        "{\"description\":\"The occasion's status.\",\"enum\":[\"CONFIRMED\",\"CANCELED\",\"RESCHEDULED\",\"REQUESTED\",\"CREATED\",\"UPDATED\"],\"type\":\"string\"}",
+        }
+    }
     impl ::std::str::FromStr for ConfirmationStatus {
         type Err = ::proactive_schemas::ParseEnumError;
         fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -892,6 +990,12 @@ pub mod occasion_updated {
         pub broker: ::std::option::Option<Broker>,
     }
     impl ::proactive_schemas::GeneratedStruct for Occasion {}
+    ::proactive_schemas::__json_schema! {
+        impl [] for [Occasion] where [] { name : "Occasion", id :
+        ::std::concat!(::std::module_path!(), "::", "Occasion"), schema_text :
+        "{\"additionalProperties\":false,\"description\":\"The occasion.\",\"properties\":{\"bookingTime\":{\"description\":\"When the occasion takes place.\",\"format\":\"date-time\",\"type\":\"string\"},\"broker\":{\"additionalProperties\":false,\"description\":\"Who booked the occasion.\",\"properties\":{\"name\":{\"description\":\"The broker's name.\",\"type\":\"string\",\"x-localizable\":true}},\"required\":[\"name\"],\"type\":\"object\"},\"occasionType\":{\"description\":\"The kind of occasion.\",\"enum\":[\"RESERVATION_REQUEST\",\"RESERVATION\",\"APPOINTMENT_REQUEST\",\"APPOINTMENT\"],\"type\":\"string\"},\"provider\":{\"additionalProperties\":false,\"description\":\"Who provides the occasion.\",\"properties\":{\"name\":{\"description\":\"The provider's name.\",\"type\":\"string\",\"x-localizable\":true}},\"required\":[\"name\"],\"type\":\"object\"},\"subject\":{\"description\":\"What the occasion is for.\",\"type\":\"string\",\"x-localizable\":true}},\"required\":[\"occasionType\",\"subject\",\"provider\",\"bookingTime\"],\"type\":\"object\"}",
+        }
+    }
     /// The kind of occasion.
     ///
     /// One of `RESERVATION_REQUEST`, `RESERVATION`, `APPOINTMENT_REQUEST` or `APPOINTMENT`.
@@ -953,6 +1057,12 @@ pub mod occasion_updated {
             ::proactive_schemas::__private::enum_from_str(deserializer)
         }
     }
+    ::proactive_schemas::__json_schema! {
+        impl [] for [OccasionType] where [] { name : "OccasionType", id :
+        ::std::concat!(::std::module_path!(), "::", "OccasionType"), schema_text :
+        "{\"description\":\"The kind of occasion.\",\"enum\":[\"RESERVATION_REQUEST\",\"RESERVATION\",\"APPOINTMENT_REQUEST\",\"APPOINTMENT\"],\"type\":\"string\"}",
+        }
+    }
     impl ::std::str::FromStr for OccasionType {
         type Err = ::proactive_schemas::ParseEnumError;
         fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -999,6 +1109,12 @@ pub mod occasion_updated {
         pub name: ::proactive_schemas::Localizable<::std::string::String>,
     }
     impl ::proactive_schemas::GeneratedStruct for Provider {}
+    ::proactive_schemas::__json_schema! {
+        impl [] for [Provider] where [] { name : "Provider", id :
+        ::std::concat!(::std::module_path!(), "::", "Provider"), schema_text :
+        "{\"additionalProperties\":false,\"description\":\"Who provides the occasion.\",\"properties\":{\"name\":{\"description\":\"The provider's name.\",\"type\":\"string\",\"x-localizable\":true}},\"required\":[\"name\"],\"type\":\"object\"}",
+        }
+    }
     /// Who booked the occasion.
     #[derive(
         ::std::clone::Clone,
@@ -1016,6 +1132,12 @@ pub mod occasion_updated {
         pub name: ::proactive_schemas::Localizable<::std::string::String>,
     }
     impl ::proactive_schemas::GeneratedStruct for Broker {}
+    ::proactive_schemas::__json_schema! {
+        impl [] for [Broker] where [] { name : "Broker", id :
+        ::std::concat!(::std::module_path!(), "::", "Broker"), schema_text :
+        "{\"additionalProperties\":false,\"description\":\"Who booked the occasion.\",\"properties\":{\"name\":{\"description\":\"The broker's name.\",\"type\":\"string\",\"x-localizable\":true}},\"required\":[\"name\"],\"type\":\"object\"}",
+        }
+    }
     impl ::proactive_schemas::EventPayload for OccasionUpdated {
         const NAME: &'static str = "AMAZON.Occasion.Updated";
         fn meta() -> &'static ::proactive_schemas::EventMeta {
@@ -1151,6 +1273,12 @@ pub mod order_status_updated {
         pub order: Order,
     }
     impl ::proactive_schemas::GeneratedStruct for OrderStatusUpdated {}
+    ::proactive_schemas::__json_schema! {
+        impl [] for [OrderStatusUpdated] where [] { name : "OrderStatusUpdated", id :
+        ::std::concat!(::std::module_path!(), "::", "OrderStatusUpdated"), schema_text :
+        "{\"additionalProperties\":false,\"description\":\"A change in the status of the user's order.\",\"properties\":{\"order\":{\"additionalProperties\":false,\"description\":\"The order.\",\"properties\":{\"seller\":{\"additionalProperties\":false,\"description\":\"The seller.\",\"properties\":{\"name\":{\"description\":\"The seller's name.\",\"type\":\"string\",\"x-localizable\":true}},\"required\":[\"name\"],\"type\":\"object\"}},\"required\":[\"seller\"],\"type\":\"object\"},\"state\":{\"additionalProperties\":false,\"description\":\"The order's state.\",\"properties\":{\"deliveryDetails\":{\"additionalProperties\":false,\"description\":\"Delivery details.\",\"properties\":{\"expectedArrival\":{\"description\":\"When the order is expected to arrive.\",\"format\":\"date-time\",\"type\":\"string\"}},\"type\":\"object\"},\"enterTimestamp\":{\"description\":\"When the order entered this status.\",\"format\":\"date-time\",\"type\":\"string\"},\"status\":{\"description\":\"The order's status.\",\"enum\":[\"PREORDER_RECEIVED\",\"ORDER_RECEIVED\",\"ORDER_PREPARING\",\"ORDER_SHIPPED\",\"ORDER_OUT_FOR_DELIVERY\",\"ORDER_DELIVERED\"],\"type\":\"string\"}},\"required\":[\"status\"],\"type\":\"object\"}},\"required\":[\"state\",\"order\"],\"title\":\"AMAZON.OrderStatus.Updated\",\"type\":\"object\",\"x-locales\":[\"en-US\"],\"x-utterance\":[{\"text\":\"Your preorder from {order.seller.name} has been received.\",\"when\":{\"state.status\":\"PREORDER_RECEIVED\"}},{\"text\":\"Your order from {order.seller.name} has been received.\",\"when\":{\"state.status\":\"ORDER_RECEIVED\"}},{\"text\":\"Your order from {order.seller.name} is being prepared.\",\"when\":{\"state.status\":\"ORDER_PREPARING\"}},{\"text\":\"Your order from {order.seller.name} has been shipped and will arrive by {state.deliveryDetails.expectedArrival}.\",\"when\":{\"state.status\":\"ORDER_SHIPPED\"}},{\"text\":\"Your order from {order.seller.name} has been shipped.\",\"when\":{\"state.status\":\"ORDER_SHIPPED\"}},{\"text\":\"Your order from {order.seller.name} is out for delivery and will arrive by {state.deliveryDetails.expectedArrival}.\",\"when\":{\"state.status\":\"ORDER_OUT_FOR_DELIVERY\"}},{\"text\":\"Your order from {order.seller.name} is out for delivery.\",\"when\":{\"state.status\":\"ORDER_OUT_FOR_DELIVERY\"}},{\"text\":\"Your order from {order.seller.name} was delivered on {state.enterTimestamp}.\",\"when\":{\"state.status\":\"ORDER_DELIVERED\"}},{\"text\":\"Your order from {order.seller.name} has been delivered.\",\"when\":{\"state.status\":\"ORDER_DELIVERED\"}}]}",
+        }
+    }
     /// The order's state.
     #[derive(
         ::std::clone::Clone,
@@ -1182,6 +1310,12 @@ pub mod order_status_updated {
         pub delivery_details: ::std::option::Option<DeliveryDetails>,
     }
     impl ::proactive_schemas::GeneratedStruct for State {}
+    ::proactive_schemas::__json_schema! {
+        impl [] for [State] where [] { name : "State", id :
+        ::std::concat!(::std::module_path!(), "::", "State"), schema_text :
+        "{\"additionalProperties\":false,\"description\":\"The order's state.\",\"properties\":{\"deliveryDetails\":{\"additionalProperties\":false,\"description\":\"Delivery details.\",\"properties\":{\"expectedArrival\":{\"description\":\"When the order is expected to arrive.\",\"format\":\"date-time\",\"type\":\"string\"}},\"type\":\"object\"},\"enterTimestamp\":{\"description\":\"When the order entered this status.\",\"format\":\"date-time\",\"type\":\"string\"},\"status\":{\"description\":\"The order's status.\",\"enum\":[\"PREORDER_RECEIVED\",\"ORDER_RECEIVED\",\"ORDER_PREPARING\",\"ORDER_SHIPPED\",\"ORDER_OUT_FOR_DELIVERY\",\"ORDER_DELIVERED\"],\"type\":\"string\"}},\"required\":[\"status\"],\"type\":\"object\"}",
+        }
+    }
     /// The order's status.
     ///
     /// One of `PREORDER_RECEIVED`, `ORDER_RECEIVED`, `ORDER_PREPARING`, `ORDER_SHIPPED`, `ORDER_OUT_FOR_DELIVERY` or `ORDER_DELIVERED`.
@@ -1251,6 +1385,12 @@ pub mod order_status_updated {
             ::proactive_schemas::__private::enum_from_str(deserializer)
         }
     }
+    ::proactive_schemas::__json_schema! {
+        impl [] for [Status] where [] { name : "Status", id :
+        ::std::concat!(::std::module_path!(), "::", "Status"), schema_text :
+        "{\"description\":\"The order's status.\",\"enum\":[\"PREORDER_RECEIVED\",\"ORDER_RECEIVED\",\"ORDER_PREPARING\",\"ORDER_SHIPPED\",\"ORDER_OUT_FOR_DELIVERY\",\"ORDER_DELIVERED\"],\"type\":\"string\"}",
+        }
+    }
     impl ::std::str::FromStr for Status {
         type Err = ::proactive_schemas::ParseEnumError;
         fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -1303,6 +1443,12 @@ pub mod order_status_updated {
         pub expected_arrival: ::std::option::Option<::proactive_schemas::DateTime>,
     }
     impl ::proactive_schemas::GeneratedStruct for DeliveryDetails {}
+    ::proactive_schemas::__json_schema! {
+        impl [] for [DeliveryDetails] where [] { name : "DeliveryDetails", id :
+        ::std::concat!(::std::module_path!(), "::", "DeliveryDetails"), schema_text :
+        "{\"additionalProperties\":false,\"description\":\"Delivery details.\",\"properties\":{\"expectedArrival\":{\"description\":\"When the order is expected to arrive.\",\"format\":\"date-time\",\"type\":\"string\"}},\"type\":\"object\"}",
+        }
+    }
     /// The order.
     #[derive(
         ::std::clone::Clone,
@@ -1319,6 +1465,12 @@ pub mod order_status_updated {
         pub seller: Seller,
     }
     impl ::proactive_schemas::GeneratedStruct for Order {}
+    ::proactive_schemas::__json_schema! {
+        impl [] for [Order] where [] { name : "Order", id :
+        ::std::concat!(::std::module_path!(), "::", "Order"), schema_text :
+        "{\"additionalProperties\":false,\"description\":\"The order.\",\"properties\":{\"seller\":{\"additionalProperties\":false,\"description\":\"The seller.\",\"properties\":{\"name\":{\"description\":\"The seller's name.\",\"type\":\"string\",\"x-localizable\":true}},\"required\":[\"name\"],\"type\":\"object\"}},\"required\":[\"seller\"],\"type\":\"object\"}",
+        }
+    }
     /// The seller.
     #[derive(
         ::std::clone::Clone,
@@ -1336,6 +1488,12 @@ pub mod order_status_updated {
         pub name: ::proactive_schemas::Localizable<::std::string::String>,
     }
     impl ::proactive_schemas::GeneratedStruct for Seller {}
+    ::proactive_schemas::__json_schema! {
+        impl [] for [Seller] where [] { name : "Seller", id :
+        ::std::concat!(::std::module_path!(), "::", "Seller"), schema_text :
+        "{\"additionalProperties\":false,\"description\":\"The seller.\",\"properties\":{\"name\":{\"description\":\"The seller's name.\",\"type\":\"string\",\"x-localizable\":true}},\"required\":[\"name\"],\"type\":\"object\"}",
+        }
+    }
     impl ::proactive_schemas::EventPayload for OrderStatusUpdated {
         const NAME: &'static str = "AMAZON.OrderStatus.Updated";
         fn meta() -> &'static ::proactive_schemas::EventMeta {
@@ -1475,6 +1633,13 @@ pub mod social_game_invite_available {
         pub game: Game,
     }
     impl ::proactive_schemas::GeneratedStruct for SocialGameInviteAvailable {}
+    ::proactive_schemas::__json_schema! {
+        impl [] for [SocialGameInviteAvailable] where [] { name :
+        "SocialGameInviteAvailable", id : ::std::concat!(::std::module_path!(), "::",
+        "SocialGameInviteAvailable"), schema_text :
+        "{\"additionalProperties\":false,\"description\":\"An invitation to a game from another player.\",\"properties\":{\"game\":{\"additionalProperties\":false,\"description\":\"The game.\",\"properties\":{\"name\":{\"description\":\"The game's name.\",\"type\":\"string\",\"x-localizable\":true},\"offer\":{\"description\":\"What is offered.\",\"enum\":[\"MATCH\",\"REMATCH\",\"GAME\"],\"type\":\"string\"}},\"required\":[\"offer\",\"name\"],\"type\":\"object\"},\"invite\":{\"additionalProperties\":false,\"description\":\"The invitation.\",\"properties\":{\"inviteType\":{\"description\":\"The kind of invitation.\",\"enum\":[\"CHALLENGE\",\"INVITE\"],\"type\":\"string\",\"x-spoken\":{\"CHALLENGE\":\"challenged\",\"INVITE\":\"invited\"}},\"inviter\":{\"additionalProperties\":false,\"description\":\"Who invites.\",\"properties\":{\"name\":{\"description\":\"The inviter's name.\",\"type\":\"string\"}},\"required\":[\"name\"],\"type\":\"object\"},\"relationshipToInvitee\":{\"description\":\"How the inviter relates to the user.\",\"enum\":[\"FRIEND\",\"CONTACT\"],\"type\":\"string\"}},\"required\":[\"relationshipToInvitee\",\"inviter\",\"inviteType\"],\"type\":\"object\"}},\"required\":[\"invite\",\"game\"],\"title\":\"AMAZON.SocialGameInvite.Available\",\"type\":\"object\",\"x-locales\":[\"en-US\"],\"x-utterance\":[{\"text\":\"Your {invite.relationshipToInvitee} {invite.inviter.name} has {invite.inviteType} you to a {game.offer} of {game.name}.\"}]}",
+        }
+    }
     /// The invitation.
     #[derive(
         ::std::clone::Clone,
@@ -1497,6 +1662,12 @@ pub mod social_game_invite_available {
         pub invite_type: InviteType,
     }
     impl ::proactive_schemas::GeneratedStruct for Invite {}
+    ::proactive_schemas::__json_schema! {
+        impl [] for [Invite] where [] { name : "Invite", id :
+        ::std::concat!(::std::module_path!(), "::", "Invite"), schema_text :
+        "{\"additionalProperties\":false,\"description\":\"The invitation.\",\"properties\":{\"inviteType\":{\"description\":\"The kind of invitation.\",\"enum\":[\"CHALLENGE\",\"INVITE\"],\"type\":\"string\",\"x-spoken\":{\"CHALLENGE\":\"challenged\",\"INVITE\":\"invited\"}},\"inviter\":{\"additionalProperties\":false,\"description\":\"Who invites.\",\"properties\":{\"name\":{\"description\":\"The inviter's name.\",\"type\":\"string\"}},\"required\":[\"name\"],\"type\":\"object\"},\"relationshipToInvitee\":{\"description\":\"How the inviter relates to the user.\",\"enum\":[\"FRIEND\",\"CONTACT\"],\"type\":\"string\"}},\"required\":[\"relationshipToInvitee\",\"inviter\",\"inviteType\"],\"type\":\"object\"}",
+        }
+    }
     /// How the inviter relates to the user.
     ///
     /// One of `FRIEND` or `CONTACT`.
@@ -1548,6 +1719,13 @@ pub mod social_game_invite_available {
             ::proactive_schemas::__private::enum_from_str(deserializer)
         }
     }
+    ::proactive_schemas::__json_schema! {
+        impl [] for [RelationshipToInvitee] where [] { name : "RelationshipToInvitee", id
+        : ::std::concat!(::std::module_path!(), "::", "RelationshipToInvitee"),
+        schema_text :
+        "{\"description\":\"How the inviter relates to the user.\",\"enum\":[\"FRIEND\",\"CONTACT\"],\"type\":\"string\"}",
+        }
+    }
     impl ::std::str::FromStr for RelationshipToInvitee {
         type Err = ::proactive_schemas::ParseEnumError;
         fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -1581,6 +1759,12 @@ pub mod social_game_invite_available {
         pub name: ::std::string::String,
     }
     impl ::proactive_schemas::GeneratedStruct for Inviter {}
+    ::proactive_schemas::__json_schema! {
+        impl [] for [Inviter] where [] { name : "Inviter", id :
+        ::std::concat!(::std::module_path!(), "::", "Inviter"), schema_text :
+        "{\"additionalProperties\":false,\"description\":\"Who invites.\",\"properties\":{\"name\":{\"description\":\"The inviter's name.\",\"type\":\"string\"}},\"required\":[\"name\"],\"type\":\"object\"}",
+        }
+    }
     /// The kind of invitation.
     ///
     /// One of `CHALLENGE` or `INVITE`.
@@ -1632,6 +1816,12 @@ pub mod social_game_invite_available {
             ::proactive_schemas::__private::enum_from_str(deserializer)
         }
     }
+    ::proactive_schemas::__json_schema! {
+        impl [] for [InviteType] where [] { name : "InviteType", id :
+        ::std::concat!(::std::module_path!(), "::", "InviteType"), schema_text :
+        "{\"description\":\"The kind of invitation.\",\"enum\":[\"CHALLENGE\",\"INVITE\"],\"type\":\"string\",\"x-spoken\":{\"CHALLENGE\":\"challenged\",\"INVITE\":\"invited\"}}",
+        }
+    }
     impl ::std::str::FromStr for InviteType {
         type Err = ::proactive_schemas::ParseEnumError;
         fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -1669,6 +1859,12 @@ pub mod social_game_invite_available {
         pub name: ::proactive_schemas::Localizable<::std::string::String>,
     }
     impl ::proactive_schemas::GeneratedStruct for Game {}
+    ::proactive_schemas::__json_schema! {
+        impl [] for [Game] where [] { name : "Game", id :
+        ::std::concat!(::std::module_path!(), "::", "Game"), schema_text :
+        "{\"additionalProperties\":false,\"description\":\"The game.\",\"properties\":{\"name\":{\"description\":\"The game's name.\",\"type\":\"string\",\"x-localizable\":true},\"offer\":{\"description\":\"What is offered.\",\"enum\":[\"MATCH\",\"REMATCH\",\"GAME\"],\"type\":\"string\"}},\"required\":[\"offer\",\"name\"],\"type\":\"object\"}",
+        }
+    }
     /// What is offered.
     ///
     /// One of `MATCH`, `REMATCH` or `GAME`.
@@ -1720,6 +1916,12 @@ pub mod social_game_invite_available {
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
             ::proactive_schemas::__private::enum_from_str(deserializer)
+        }
+    }
+    ::proactive_schemas::__json_schema! {
+        impl [] for [Offer] where [] { name : "Offer", id :
+        ::std::concat!(::std::module_path!(), "::", "Offer"), schema_text :
+        "{\"description\":\"What is offered.\",\"enum\":[\"MATCH\",\"REMATCH\",\"GAME\"],\"type\":\"string\"}",
         }
     }
     impl ::std::str::FromStr for Offer {
@@ -1853,6 +2055,12 @@ pub mod sports_event_updated {
         pub sports_event: SportsEvent,
     }
     impl ::proactive_schemas::GeneratedStruct for SportsEventUpdated {}
+    ::proactive_schemas::__json_schema! {
+        impl [] for [SportsEventUpdated] where [] { name : "SportsEventUpdated", id :
+        ::std::concat!(::std::module_path!(), "::", "SportsEventUpdated"), schema_text :
+        "{\"additionalProperties\":false,\"description\":\"An update to a sports match.\",\"properties\":{\"sportsEvent\":{\"additionalProperties\":false,\"description\":\"The match.\",\"properties\":{\"awayTeamStatistic\":{\"additionalProperties\":false,\"description\":\"The away team's statistics.\",\"properties\":{\"score\":{\"description\":\"The team's current score.\",\"type\":\"integer\"},\"team\":{\"additionalProperties\":false,\"description\":\"The team.\",\"properties\":{\"name\":{\"description\":\"The team's name.\",\"type\":\"string\"}},\"required\":[\"name\"],\"type\":\"object\"}},\"required\":[\"team\",\"score\"],\"title\":\"TeamStatistic\",\"type\":\"object\"},\"eventLeague\":{\"additionalProperties\":false,\"description\":\"The league.\",\"properties\":{\"name\":{\"description\":\"The league's name.\",\"type\":\"string\",\"x-localizable\":true}},\"required\":[\"name\"],\"type\":\"object\"},\"homeTeamStatistic\":{\"additionalProperties\":false,\"description\":\"The home team's statistics.\",\"properties\":{\"score\":{\"description\":\"The team's current score.\",\"type\":\"integer\"},\"team\":{\"additionalProperties\":false,\"description\":\"The team.\",\"properties\":{\"name\":{\"description\":\"The team's name.\",\"type\":\"string\"}},\"required\":[\"name\"],\"type\":\"object\"}},\"required\":[\"team\",\"score\"],\"title\":\"TeamStatistic\",\"type\":\"object\"}},\"required\":[\"eventLeague\",\"homeTeamStatistic\",\"awayTeamStatistic\"],\"type\":\"object\"},\"update\":{\"additionalProperties\":false,\"description\":\"What changed.\",\"properties\":{\"scoreEarned\":{\"description\":\"How many points the score changed by.\",\"type\":\"integer\"},\"teamName\":{\"description\":\"The team that scored.\",\"type\":\"string\"}},\"required\":[\"scoreEarned\",\"teamName\"],\"type\":\"object\"}},\"required\":[\"sportsEvent\"],\"title\":\"AMAZON.SportsEvent.Updated\",\"type\":\"object\",\"x-utterance\":[{\"text\":\"{sportsEvent.eventLeague.name} match update, {update.teamName} scored! {sportsEvent.homeTeamStatistic.team.name} {sportsEvent.homeTeamStatistic.score}, {sportsEvent.awayTeamStatistic.team.name} {sportsEvent.awayTeamStatistic.score}.\"},{\"text\":\"{sportsEvent.eventLeague.name} match update: {sportsEvent.homeTeamStatistic.team.name} {sportsEvent.homeTeamStatistic.score}, {sportsEvent.awayTeamStatistic.team.name} {sportsEvent.awayTeamStatistic.score}.\"}]}",
+        }
+    }
     /// What changed.
     #[derive(
         ::std::clone::Clone,
@@ -1873,6 +2081,12 @@ pub mod sports_event_updated {
         pub team_name: ::std::string::String,
     }
     impl ::proactive_schemas::GeneratedStruct for Update {}
+    ::proactive_schemas::__json_schema! {
+        impl [] for [Update] where [] { name : "Update", id :
+        ::std::concat!(::std::module_path!(), "::", "Update"), schema_text :
+        "{\"additionalProperties\":false,\"description\":\"What changed.\",\"properties\":{\"scoreEarned\":{\"description\":\"How many points the score changed by.\",\"type\":\"integer\"},\"teamName\":{\"description\":\"The team that scored.\",\"type\":\"string\"}},\"required\":[\"scoreEarned\",\"teamName\"],\"type\":\"object\"}",
+        }
+    }
     /// The match.
     #[derive(
         ::std::clone::Clone,
@@ -1898,6 +2112,12 @@ pub mod sports_event_updated {
         pub away_team_statistic: TeamStatistic,
     }
     impl ::proactive_schemas::GeneratedStruct for SportsEvent {}
+    ::proactive_schemas::__json_schema! {
+        impl [] for [SportsEvent] where [] { name : "SportsEvent", id :
+        ::std::concat!(::std::module_path!(), "::", "SportsEvent"), schema_text :
+        "{\"additionalProperties\":false,\"description\":\"The match.\",\"properties\":{\"awayTeamStatistic\":{\"additionalProperties\":false,\"description\":\"The away team's statistics.\",\"properties\":{\"score\":{\"description\":\"The team's current score.\",\"type\":\"integer\"},\"team\":{\"additionalProperties\":false,\"description\":\"The team.\",\"properties\":{\"name\":{\"description\":\"The team's name.\",\"type\":\"string\"}},\"required\":[\"name\"],\"type\":\"object\"}},\"required\":[\"team\",\"score\"],\"title\":\"TeamStatistic\",\"type\":\"object\"},\"eventLeague\":{\"additionalProperties\":false,\"description\":\"The league.\",\"properties\":{\"name\":{\"description\":\"The league's name.\",\"type\":\"string\",\"x-localizable\":true}},\"required\":[\"name\"],\"type\":\"object\"},\"homeTeamStatistic\":{\"additionalProperties\":false,\"description\":\"The home team's statistics.\",\"properties\":{\"score\":{\"description\":\"The team's current score.\",\"type\":\"integer\"},\"team\":{\"additionalProperties\":false,\"description\":\"The team.\",\"properties\":{\"name\":{\"description\":\"The team's name.\",\"type\":\"string\"}},\"required\":[\"name\"],\"type\":\"object\"}},\"required\":[\"team\",\"score\"],\"title\":\"TeamStatistic\",\"type\":\"object\"}},\"required\":[\"eventLeague\",\"homeTeamStatistic\",\"awayTeamStatistic\"],\"type\":\"object\"}",
+        }
+    }
     /// The league.
     #[derive(
         ::std::clone::Clone,
@@ -1915,6 +2135,12 @@ pub mod sports_event_updated {
         pub name: ::proactive_schemas::Localizable<::std::string::String>,
     }
     impl ::proactive_schemas::GeneratedStruct for EventLeague {}
+    ::proactive_schemas::__json_schema! {
+        impl [] for [EventLeague] where [] { name : "EventLeague", id :
+        ::std::concat!(::std::module_path!(), "::", "EventLeague"), schema_text :
+        "{\"additionalProperties\":false,\"description\":\"The league.\",\"properties\":{\"name\":{\"description\":\"The league's name.\",\"type\":\"string\",\"x-localizable\":true}},\"required\":[\"name\"],\"type\":\"object\"}",
+        }
+    }
     /// The `homeTeamStatistic` and `awayTeamStatistic` objects.
     #[derive(
         ::std::clone::Clone,
@@ -1934,6 +2160,12 @@ pub mod sports_event_updated {
         pub score: i64,
     }
     impl ::proactive_schemas::GeneratedStruct for TeamStatistic {}
+    ::proactive_schemas::__json_schema! {
+        impl [] for [TeamStatistic] where [] { name : "TeamStatistic", id :
+        ::std::concat!(::std::module_path!(), "::", "TeamStatistic"), schema_text :
+        "{\"additionalProperties\":false,\"description\":\"The home team's statistics.\",\"properties\":{\"score\":{\"description\":\"The team's current score.\",\"type\":\"integer\"},\"team\":{\"additionalProperties\":false,\"description\":\"The team.\",\"properties\":{\"name\":{\"description\":\"The team's name.\",\"type\":\"string\"}},\"required\":[\"name\"],\"type\":\"object\"}},\"required\":[\"team\",\"score\"],\"title\":\"TeamStatistic\",\"type\":\"object\"}",
+        }
+    }
     /// The team.
     #[derive(
         ::std::clone::Clone,
@@ -1949,6 +2181,12 @@ pub mod sports_event_updated {
         pub name: ::std::string::String,
     }
     impl ::proactive_schemas::GeneratedStruct for Team {}
+    ::proactive_schemas::__json_schema! {
+        impl [] for [Team] where [] { name : "Team", id :
+        ::std::concat!(::std::module_path!(), "::", "Team"), schema_text :
+        "{\"additionalProperties\":false,\"description\":\"The team.\",\"properties\":{\"name\":{\"description\":\"The team's name.\",\"type\":\"string\"}},\"required\":[\"name\"],\"type\":\"object\"}",
+        }
+    }
     impl ::proactive_schemas::EventPayload for SportsEventUpdated {
         const NAME: &'static str = "AMAZON.SportsEvent.Updated";
         fn meta() -> &'static ::proactive_schemas::EventMeta {
@@ -2083,6 +2321,13 @@ pub mod trash_collection_alert_activated {
         pub alert: Alert,
     }
     impl ::proactive_schemas::GeneratedStruct for TrashCollectionAlertActivated {}
+    ::proactive_schemas::__json_schema! {
+        impl [] for [TrashCollectionAlertActivated] where [] { name :
+        "TrashCollectionAlertActivated", id : ::std::concat!(::std::module_path!(), "::",
+        "TrashCollectionAlertActivated"), schema_text :
+        "{\"additionalProperties\":false,\"description\":\"A reminder of an upcoming collection day.\",\"properties\":{\"alert\":{\"additionalProperties\":false,\"description\":\"The alert.\",\"properties\":{\"collectionDayOfWeek\":{\"description\":\"The collection day.\",\"enum\":[\"MONDAY\",\"TUESDAY\",\"WEDNESDAY\",\"THURSDAY\",\"FRIDAY\",\"SATURDAY\",\"SUNDAY\"],\"type\":\"string\",\"x-spoken\":{\"FRIDAY\":\"Friday\",\"MONDAY\":\"Monday\",\"SATURDAY\":\"Saturday\",\"SUNDAY\":\"Sunday\",\"THURSDAY\":\"Thursday\",\"TUESDAY\":\"Tuesday\",\"WEDNESDAY\":\"Wednesday\"}},\"garbageTypes\":{\"description\":\"What is collected.\",\"items\":{\"description\":\"A kind of waste.\",\"enum\":[\"BOTTLES\",\"BULKY\",\"BURNABLE\",\"CANS\",\"CLOTHING\",\"COMPOSTABLE\",\"CRUSHABLE\",\"GARDEN_WASTE\",\"GLASS\",\"HAZARDOUS\",\"HOME_APPLIANCES\",\"KITCHEN_WASTE\",\"LANDFILL\",\"PET_BOTTLES\",\"RECYCLABLE_PLASTICS\",\"WASTE_PAPER\"],\"type\":\"string\",\"x-spoken\":{\"PET_BOTTLES\":\"PET bottles\"}},\"maxItems\":5,\"minItems\":1,\"type\":\"array\"}},\"required\":[\"garbageTypes\",\"collectionDayOfWeek\"],\"type\":\"object\"}},\"required\":[\"alert\"],\"title\":\"AMAZON.TrashCollectionAlert.Activated\",\"type\":\"object\",\"x-utterance\":[{\"text\":\"This coming {alert.collectionDayOfWeek} is {alert.garbageTypes} collection day.\"}]}",
+        }
+    }
     /// The alert.
     #[derive(
         ::std::clone::Clone,
@@ -2102,6 +2347,12 @@ pub mod trash_collection_alert_activated {
         pub collection_day_of_week: CollectionDayOfWeek,
     }
     impl ::proactive_schemas::GeneratedStruct for Alert {}
+    ::proactive_schemas::__json_schema! {
+        impl [] for [Alert] where [] { name : "Alert", id :
+        ::std::concat!(::std::module_path!(), "::", "Alert"), schema_text :
+        "{\"additionalProperties\":false,\"description\":\"The alert.\",\"properties\":{\"collectionDayOfWeek\":{\"description\":\"The collection day.\",\"enum\":[\"MONDAY\",\"TUESDAY\",\"WEDNESDAY\",\"THURSDAY\",\"FRIDAY\",\"SATURDAY\",\"SUNDAY\"],\"type\":\"string\",\"x-spoken\":{\"FRIDAY\":\"Friday\",\"MONDAY\":\"Monday\",\"SATURDAY\":\"Saturday\",\"SUNDAY\":\"Sunday\",\"THURSDAY\":\"Thursday\",\"TUESDAY\":\"Tuesday\",\"WEDNESDAY\":\"Wednesday\"}},\"garbageTypes\":{\"description\":\"What is collected.\",\"items\":{\"description\":\"A kind of waste.\",\"enum\":[\"BOTTLES\",\"BULKY\",\"BURNABLE\",\"CANS\",\"CLOTHING\",\"COMPOSTABLE\",\"CRUSHABLE\",\"GARDEN_WASTE\",\"GLASS\",\"HAZARDOUS\",\"HOME_APPLIANCES\",\"KITCHEN_WASTE\",\"LANDFILL\",\"PET_BOTTLES\",\"RECYCLABLE_PLASTICS\",\"WASTE_PAPER\"],\"type\":\"string\",\"x-spoken\":{\"PET_BOTTLES\":\"PET bottles\"}},\"maxItems\":5,\"minItems\":1,\"type\":\"array\"}},\"required\":[\"garbageTypes\",\"collectionDayOfWeek\"],\"type\":\"object\"}",
+        }
+    }
     /// A kind of waste.
     ///
     /// One of `BOTTLES`, `BULKY`, `BURNABLE`, `CANS`, `CLOTHING`, `COMPOSTABLE`, `CRUSHABLE`, `GARDEN_WASTE`, `GLASS`, `HAZARDOUS`, `HOME_APPLIANCES`, `KITCHEN_WASTE`, `LANDFILL`, `PET_BOTTLES`, `RECYCLABLE_PLASTICS` or `WASTE_PAPER`.
@@ -2210,6 +2461,12 @@ pub mod trash_collection_alert_activated {
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
             ::proactive_schemas::__private::enum_from_str(deserializer)
+        }
+    }
+    ::proactive_schemas::__json_schema! {
+        impl [] for [GarbageType] where [] { name : "GarbageType", id :
+        ::std::concat!(::std::module_path!(), "::", "GarbageType"), schema_text :
+        "{\"description\":\"A kind of waste.\",\"enum\":[\"BOTTLES\",\"BULKY\",\"BURNABLE\",\"CANS\",\"CLOTHING\",\"COMPOSTABLE\",\"CRUSHABLE\",\"GARDEN_WASTE\",\"GLASS\",\"HAZARDOUS\",\"HOME_APPLIANCES\",\"KITCHEN_WASTE\",\"LANDFILL\",\"PET_BOTTLES\",\"RECYCLABLE_PLASTICS\",\"WASTE_PAPER\"],\"type\":\"string\",\"x-spoken\":{\"PET_BOTTLES\":\"PET bottles\"}}",
         }
     }
     impl ::std::str::FromStr for GarbageType {
@@ -2341,6 +2598,12 @@ pub mod trash_collection_alert_activated {
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
             ::proactive_schemas::__private::enum_from_str(deserializer)
+        }
+    }
+    ::proactive_schemas::__json_schema! {
+        impl [] for [CollectionDayOfWeek] where [] { name : "CollectionDayOfWeek", id :
+        ::std::concat!(::std::module_path!(), "::", "CollectionDayOfWeek"), schema_text :
+        "{\"description\":\"The collection day.\",\"enum\":[\"MONDAY\",\"TUESDAY\",\"WEDNESDAY\",\"THURSDAY\",\"FRIDAY\",\"SATURDAY\",\"SUNDAY\"],\"type\":\"string\",\"x-spoken\":{\"FRIDAY\":\"Friday\",\"MONDAY\":\"Monday\",\"SATURDAY\":\"Saturday\",\"SUNDAY\":\"Sunday\",\"THURSDAY\":\"Thursday\",\"TUESDAY\":\"Tuesday\",\"WEDNESDAY\":\"Wednesday\"}}",
         }
     }
     impl ::std::str::FromStr for CollectionDayOfWeek {
@@ -2482,6 +2745,13 @@ pub mod weather_alert_activated {
         pub weather_alert: WeatherAlert,
     }
     impl ::proactive_schemas::GeneratedStruct for WeatherAlertActivated {}
+    ::proactive_schemas::__json_schema! {
+        impl [] for [WeatherAlertActivated] where [] { name : "WeatherAlertActivated", id
+        : ::std::concat!(::std::module_path!(), "::", "WeatherAlertActivated"),
+        schema_text :
+        "{\"additionalProperties\":false,\"description\":\"A weather alert for the user's area.\",\"properties\":{\"weatherAlert\":{\"additionalProperties\":false,\"description\":\"The alert itself.\",\"properties\":{\"alertType\":{\"description\":\"The kind of severe weather.\",\"enum\":[\"TORNADO\",\"HURRICANE\",\"SNOW_STORM\",\"THUNDER_STORM\"],\"type\":\"string\"},\"source\":{\"description\":\"Who issued the alert.\",\"type\":\"string\",\"x-localizable\":true}},\"required\":[\"source\",\"alertType\"],\"type\":\"object\"}},\"required\":[\"weatherAlert\"],\"title\":\"AMAZON.WeatherAlert.Activated\",\"type\":\"object\",\"x-utterance\":[{\"text\":\"There is a {weatherAlert.alertType} alert for your area. Provided by {weatherAlert.source}.\"}]}",
+        }
+    }
     /// The alert itself.
     #[derive(
         ::std::clone::Clone,
@@ -2502,6 +2772,12 @@ pub mod weather_alert_activated {
         pub alert_type: AlertType,
     }
     impl ::proactive_schemas::GeneratedStruct for WeatherAlert {}
+    ::proactive_schemas::__json_schema! {
+        impl [] for [WeatherAlert] where [] { name : "WeatherAlert", id :
+        ::std::concat!(::std::module_path!(), "::", "WeatherAlert"), schema_text :
+        "{\"additionalProperties\":false,\"description\":\"The alert itself.\",\"properties\":{\"alertType\":{\"description\":\"The kind of severe weather.\",\"enum\":[\"TORNADO\",\"HURRICANE\",\"SNOW_STORM\",\"THUNDER_STORM\"],\"type\":\"string\"},\"source\":{\"description\":\"Who issued the alert.\",\"type\":\"string\",\"x-localizable\":true}},\"required\":[\"source\",\"alertType\"],\"type\":\"object\"}",
+        }
+    }
     /// The kind of severe weather.
     ///
     /// One of `TORNADO`, `HURRICANE`, `SNOW_STORM` or `THUNDER_STORM`.
@@ -2561,6 +2837,12 @@ pub mod weather_alert_activated {
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
             ::proactive_schemas::__private::enum_from_str(deserializer)
+        }
+    }
+    ::proactive_schemas::__json_schema! {
+        impl [] for [AlertType] where [] { name : "AlertType", id :
+        ::std::concat!(::std::module_path!(), "::", "AlertType"), schema_text :
+        "{\"description\":\"The kind of severe weather.\",\"enum\":[\"TORNADO\",\"HURRICANE\",\"SNOW_STORM\",\"THUNDER_STORM\"],\"type\":\"string\"}",
         }
     }
     impl ::std::str::FromStr for AlertType {

@@ -122,7 +122,10 @@ fn a_ref_to_an_undefined_definition_names_what_is_defined() {
     let errors = schema_errors("refused-ref-undefined");
     assert_eq!(errors.len(), 1, "{errors:?}");
     let (file, pointer, reason) = &errors[0];
-    assert_eq!((file.as_str(), pointer.as_str()), ("ACME.Refused.Undefined.json", "/properties/price/$ref"));
+    assert_eq!(
+        (file.as_str(), pointer.as_str()),
+        ("ACME.Refused.Undefined.json", "/properties/price/$ref")
+    );
     assert_eq!(
         reason,
         "`$ref` names `#/$defs/mony`, which is not defined: the file defines `money`"

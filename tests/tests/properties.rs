@@ -50,11 +50,20 @@ fn scalar(kind: &'static AttributeKind, localizable: bool) -> BoxedStrategy<Valu
         } => {
             let lo = min_items.unwrap_or(0);
             let hi = max_items.unwrap_or(lo + 4);
+            if matches!(items, AttributeKind::Object) {
+                // Objects inside arrays have no attribute metadata to build them from; the
+                // schemas' examples hold some.
+                return Just(Value::Array(Vec::new())).boxed();
+            }
             prop::collection::vec(scalar(items, false), lo..=hi)
                 .prop_map(Value::Array)
                 .boxed()
         }
+        AttributeKind::Number => any::<i32>().prop_map(|i| json!(f64::from(i) / 8.0)).boxed(),
+        AttributeKind::Boolean => any::<bool>().prop_map(Value::Bool).boxed(),
+        AttributeKind::Nullable(inner) => prop_oneof![Just(Value::Null), scalar(inner, false)].boxed(),
         AttributeKind::Object => unreachable!("objects are built by `object`"),
+        other => unreachable!("no generator for {other:?}"),
     }
 }
 
@@ -158,25 +167,108 @@ fn request() -> impl Strategy<Value = Value> {
         )
 }
 
+fn compile(schema: &Value) -> jsonschema::Validator {
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(true)
+        .build(schema)
+        .unwrap_or_else(|e| panic!("{schema} does not compile: {e}"))
+}
+
 /// The event's JSON Schema compiled directly with `jsonschema`, independently of the crate's own
 /// validator (compiled once per event).
 fn schema_validator(meta: &EventMeta) -> &'static jsonschema::Validator {
     static CACHE: OnceLock<HashMap<&'static str, jsonschema::Validator>> = OnceLock::new();
     let cache = CACHE.get_or_init(|| {
-        EVENTS
+        known()
             .iter()
-            .map(|m| {
-                let schema: Value = serde_json::from_str(m.schema).expect("schema JSON");
-                let validator = jsonschema::options()
-                    .with_draft(jsonschema::Draft::Draft202012)
-                    .should_validate_formats(true)
-                    .build(&schema)
-                    .expect("schema compiles");
-                (m.name, validator)
+            .map(|k| {
+                (
+                    k.meta.name,
+                    compile(&serde_json::from_str(k.meta.schema).expect("schema JSON")),
+                )
             })
             .collect()
     });
     &cache[meta.name]
+}
+
+/// One event type the tests know: the catalogue's and the fixture schemas' generated types.
+struct Known {
+    meta: &'static EventMeta,
+    /// The schema `schemars` gives for the payload type.
+    schemars: jsonschema::Validator,
+    /// The typed parse of a payload: `Ok` or why not.
+    parse: fn(Value) -> Result<(), String>,
+}
+
+impl std::fmt::Debug for Known {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.meta.name)
+    }
+}
+
+fn known() -> &'static [Known] {
+    static KNOWN: OnceLock<Vec<Known>> = OnceLock::new();
+    KNOWN.get_or_init(|| {
+        macro_rules! known {
+            ($($t:ty),* $(,)?) => {
+                vec![$({
+                    let schema = serde_json::to_value(schemars::schema_for!($t)).expect("schema JSON");
+                    Known {
+                        meta: <$t as proactive_schemas::EventPayload>::meta(),
+                        schemars: compile(&schema),
+                        parse: |v| serde_json::from_value::<$t>(v).map(drop).map_err(|e| e.to_string()),
+                    }
+                }),*]
+            };
+        }
+        use proactive_schemas::events::*;
+        let all = known![
+            media_content_available::MediaContentAvailable,
+            message_alert_activated::MessageAlertActivated,
+            occasion_updated::OccasionUpdated,
+            order_status_updated::OrderStatusUpdated,
+            social_game_invite_available::SocialGameInviteAvailable,
+            sports_event_updated::SportsEventUpdated,
+            trash_collection_alert_activated::TrashCollectionAlertActivated,
+            weather_alert_activated::WeatherAlertActivated,
+            proactive_tests::custom::test_example::TestExample,
+            proactive_tests::annotated::parking_expiring::ParkingExpiring,
+            proactive_tests::written::garage_spaces_free::GarageSpacesFree,
+        ];
+        // Every event of every catalogue is listed: a new schema cannot go untested.
+        let names: BTreeSet<&str> = all.iter().map(|k| k.meta.name).collect();
+        for catalogue in [
+            EVENTS,
+            proactive_tests::custom::EVENTS,
+            proactive_tests::annotated::EVENTS,
+            proactive_tests::written::EVENTS,
+        ] {
+            for meta in catalogue {
+                assert!(names.contains(meta.name), "{} is missing from `known()`", meta.name);
+            }
+        }
+        all
+    })
+}
+
+/// A random payload of any known event: built from its metadata, or one of its schema's examples.
+fn any_payload() -> impl Strategy<Value = (&'static Known, Value)> {
+    prop::sample::select((0..known().len()).collect::<Vec<_>>()).prop_flat_map(|i| {
+        let k = &known()[i];
+        let examples: Vec<Value> = serde_json::from_str::<Value>(k.meta.schema)
+            .ok()
+            .and_then(|s| s.get("examples").and_then(Value::as_array).cloned())
+            .unwrap_or_default();
+        let built = object(k.meta, "");
+        let payload = if examples.is_empty() {
+            built.boxed()
+        } else {
+            prop_oneof![built, prop::sample::select(examples)].boxed()
+        };
+        payload.prop_map(move |p| (k, p))
+    })
 }
 
 /// A change to a payload that may or may not keep it valid.
@@ -343,6 +435,105 @@ proptest! {
             prop_assert!(schema_validator(meta).is_valid(&again));
             prop_assert_eq!(Event::from_parts(meta.name, again).ok(), Some(event));
         }
+    }
+}
+
+/// Values at the edges of the rules a schema file may set: bounds, lengths, patterns, formats.
+fn rule_edge() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(json!(-1)),
+        Just(json!(0)),
+        Just(json!(5000)),
+        Just(json!(5001)),
+        Just(json!(0.5)),
+        Just(json!(1.0)),
+        Just(json!(1.0000001)),
+        Just(json!(1.4)),
+        Just(json!(-5)),
+        Just(json!(-6)),
+        Just(json!(20.0)),
+        Just(json!("1234")),
+        Just(json!("12345")),
+        Just(json!("123456")),
+        Just(json!("")),
+        Just(json!("x".repeat(80))),
+        Just(json!("x".repeat(81))),
+        Just(json!("not a uri")),
+        Just(json!("https://example.com/a")),
+        Just(json!("a@example.com")),
+        Just(json!("a@")),
+        Just(json!("2026-02-28")),
+        Just(json!("2026-02-30")),
+        Just(json!([])),
+        Just(json!([1, 2.0])),
+        Just(json!([1, 2.5])),
+        Just(json!([{"street": "s", "postcode": "10115"}])),
+        Just(json!([{"street": "s", "postcode": "1011"}])),
+        Just(json!([["nested"]])),
+        Just(Value::Null),
+    ]
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 1024, failure_persistence: None, ..Config::default() })]
+
+    /// For every event type, the schema `schemars` gives for its generated payload type and the
+    /// schema file judge the same random valid and mutated payloads alike (both through
+    /// `jsonschema`); so does the typed parse.
+    #[test]
+    fn schemars_the_schema_file_and_the_typed_parse_agree(
+        (known, payload) in any_payload(),
+        mutations in prop::collection::vec(prop_oneof![
+            mutation(),
+            (any::<usize>(), rule_edge()).prop_map(|(i, v)| Mutation::Replace(i, v)),
+        ], 0..=3),
+    ) {
+        let mut mutated = payload;
+        for m in &mutations {
+            apply(&mut mutated, m);
+        }
+        let source = schema_validator(known.meta).is_valid(&mutated);
+        let schemars = known.schemars.is_valid(&mutated);
+        prop_assert_eq!(source, schemars, "{}: {}", known.meta.name, mutated);
+        let typed = (known.parse)(mutated.clone());
+        prop_assert_eq!(source, typed.is_ok(), "{}: {}: schema says {}, typed parse says {:?}", known.meta.name, mutated, source, typed);
+    }
+}
+
+/// Every scalar location of a JSON tree (the values a rule judges).
+fn leaves(v: &Value) -> Vec<Vec<Value>> {
+    let mut all = Vec::new();
+    locations(v, Vec::new(), &mut all);
+    all.into_iter()
+        .filter(|p| !matches!(at_mut(&mut v.clone(), p), Value::Object(_) | Value::Array(_)))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 2048, failure_persistence: None, ..Config::default() })]
+
+    /// The schema written with every rule the generator takes: each leaf of its example replaced
+    /// by a value at the edge of some rule is judged alike by the schema file, the `schemars`
+    /// schema and the typed parse.
+    #[test]
+    fn every_rule_of_a_written_schema_is_judged_alike(
+        leaf in any::<usize>(),
+        value in rule_edge(),
+        also in prop::option::of((any::<usize>(), rule_edge())),
+    ) {
+        let known = known().iter().find(|k| k.meta.name == "ACME.Garage.SpacesFree").unwrap();
+        let schema: Value = serde_json::from_str(known.meta.schema).unwrap();
+        let mut payload = schema["examples"][0].clone();
+        prop_assert!(schema_validator(known.meta).is_valid(&payload));
+        for (i, v) in std::iter::once((leaf, value)).chain(also) {
+            let leaves = leaves(&payload);
+            let path = leaves[i % leaves.len()].clone();
+            *at_mut(&mut payload, &path) = v;
+        }
+        let source = schema_validator(known.meta).is_valid(&payload);
+        prop_assert_eq!(source, known.schemars.is_valid(&payload), "{}", payload);
+        let typed = (known.parse)(payload.clone());
+        prop_assert_eq!(source, typed.is_ok(), "{}: schema says {}, typed parse says {:?}", payload, source, typed);
     }
 }
 

@@ -162,7 +162,9 @@ impl Context {
         let before = self.errors.len();
         for (key, _) in members {
             let k = key.as_str();
-            let known = [COMMON, OBJECT, STRING, NUMBER, ARRAY].iter().any(|set| set.contains(&k))
+            let known = [COMMON, OBJECT, STRING, NUMBER, ARRAY]
+                .iter()
+                .any(|set| set.contains(&k))
                 || ROOT_ONLY.contains(&k)
                 || is_annotation(k);
             if !known {
@@ -395,7 +397,13 @@ impl Context {
     }
 
     /// A `$ref` to a definition of this file's `$defs`; annotations may stand beside it.
-    fn reference(&mut self, pointer: &str, members: &[(String, Json)], target: &Json, names: &mut Names) -> Option<Type> {
+    fn reference(
+        &mut self,
+        pointer: &str,
+        members: &[(String, Json)],
+        target: &Json,
+        names: &mut Names,
+    ) -> Option<Type> {
         let at = format!("{pointer}/$ref");
         for (key, _) in members {
             if key != "$ref" && !is_annotation(key) {

@@ -230,7 +230,8 @@ fn a_schema_without_type_or_stand_in_is_missing_its_type() {
         errs,
         [(
             "/properties/o".to_owned(),
-            "missing `type` (one of \"object\", \"string\", \"integer\", \"number\", \"boolean\", \"array\") or `$ref`".to_owned()
+            "missing `type` (one of \"object\", \"string\", \"integer\", \"number\", \"boolean\", \"array\") or `$ref`"
+                .to_owned()
         )]
     );
     let errs = errors("ACME.No.Type.json", &object(r#""o": {"const": 3}"#));

@@ -61,10 +61,18 @@ fn rule_words(kind: &ValidationErrorKind, value: &Value) -> Option<String> {
         ValidationErrorKind::Minimum { limit } => format!("{} is less than the minimum {limit}", shown(value)),
         ValidationErrorKind::Maximum { limit } => format!("{} is greater than the maximum {limit}", shown(value)),
         ValidationErrorKind::MinLength { limit } => {
-            format!("{} is {} character(s) long; the minimum is {limit}", shown(value), chars())
+            format!(
+                "{} is {} character(s) long; the minimum is {limit}",
+                shown(value),
+                chars()
+            )
         }
         ValidationErrorKind::MaxLength { limit } => {
-            format!("{} is {} character(s) long; the maximum is {limit}", shown(value), chars())
+            format!(
+                "{} is {} character(s) long; the maximum is {limit}",
+                shown(value),
+                chars()
+            )
         }
         ValidationErrorKind::Pattern { pattern } => {
             format!("{} does not match the pattern `{}`", shown(value), shown(pattern))
@@ -73,7 +81,10 @@ fn rule_words(kind: &ValidationErrorKind, value: &Value) -> Option<String> {
             format!("{} is not a date (e.g. \"2026-11-20\")", shown(value))
         }
         ValidationErrorKind::Format { format } if format == "uri" => {
-            format!("{} is not an absolute URI (e.g. \"https://example.com/a\")", shown(value))
+            format!(
+                "{} is not an absolute URI (e.g. \"https://example.com/a\")",
+                shown(value)
+            )
         }
         ValidationErrorKind::Format { format } if format == "email" => {
             format!("{} is not an email address", shown(value))
