@@ -93,6 +93,9 @@ impl<'a> TypeDocs<'a> {
         if matches!(prop.ty, Type::String { localizable: true, .. }) {
             text.push_str("\n\nLocalizable: a literal, or a key into `localizedAttributes`.");
         }
+        if let Some(rules) = rules(&prop.ty) {
+            text.push_str(&format!("\n\n{rules}"));
+        }
         text
     }
 
@@ -106,6 +109,70 @@ impl<'a> TypeDocs<'a> {
             None => values,
         }
     }
+}
+
+/// What the validator and the typed parse check beyond the type, in words: "At least 0, at most
+/// 5000.", "Matches `^[0-9]{5}$`.", "May be `null` (`None`).".
+fn rules(ty: &Type) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    let (ty, nullable) = match ty {
+        Type::Nullable(inner) => (inner.as_ref(), true),
+        ty => (ty, false),
+    };
+    let (ty, each) = match ty {
+        Type::Array { items, .. } => (items.as_ref(), "Each item: "),
+        ty => (ty, ""),
+    };
+    match ty {
+        Type::Integer(b) | Type::Number(b) => match (&b.minimum, &b.maximum) {
+            (Some(lo), Some(hi)) => parts.push(format!("from {lo} to {hi}")),
+            (Some(lo), None) => parts.push(format!("at least {lo}")),
+            (None, Some(hi)) => parts.push(format!("at most {hi}")),
+            (None, None) => {}
+        },
+        Type::String { rules, .. } => {
+            if let Some(f) = &rules.format {
+                let what = match f.as_str() {
+                    "date" => "a date (`2026-11-20`)",
+                    "uri" => "an absolute URI",
+                    "email" => "an email address",
+                    other => other,
+                };
+                parts.push(what.to_owned());
+            }
+            match (rules.min_length, rules.max_length) {
+                (Some(lo), Some(hi)) => parts.push(format!("{lo} to {hi} characters")),
+                (Some(lo), None) => parts.push(format!("at least {lo} character(s)")),
+                (None, Some(hi)) => parts.push(format!("at most {hi} characters")),
+                (None, None) => {}
+            }
+            if let Some(p) = &rules.pattern {
+                parts.push(format!("matches `{p}`"));
+            }
+        }
+        _ => {}
+    }
+    let mut text = String::new();
+    if !parts.is_empty() {
+        let joined = parts.join(", ");
+        let mut chars = joined.chars();
+        let first = chars
+            .next()
+            .map(|c| c.to_uppercase().collect::<String>())
+            .unwrap_or_default();
+        text = if each.is_empty() {
+            format!("{first}{}.", chars.as_str())
+        } else {
+            format!("{each}{joined}.")
+        };
+    }
+    if nullable {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str("May be `null` (`None`).");
+    }
+    (!text.is_empty()).then_some(text)
 }
 
 /// A variant of a string enum: how previews speak it, when the schema says (`x-spoken`). Its JSON

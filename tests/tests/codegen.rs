@@ -361,3 +361,164 @@ fn the_compiled_snapshot_parses_every_example() {
         assert_eq!(snapshot::EVENTS.len(), proactive_schemas::EVENTS.len());
     }
 }
+
+/// The request body around a payload of the written fixture's event.
+fn garage_body(payload: &serde_json::Value) -> serde_json::Value {
+    serde_json::json!({
+        "timestamp": "2026-11-20T10:00:00Z",
+        "referenceId": "garage-1",
+        "expiryTime": "2026-11-20T12:00:00Z",
+        "event": {"name": "ACME.Garage.SpacesFree", "payload": payload},
+        "localizedAttributes": [],
+        "relevantAudience": {"type": "Multicast", "payload": {}}
+    })
+}
+
+#[test]
+fn a_schema_with_every_feature_round_trips_its_example() {
+    use proactive_tests::written::garage_spaces_free::{Address, GarageSpacesFree, META};
+    use proactive_tests::written::EVENTS;
+
+    let schema: serde_json::Value = serde_json::from_str(META.schema).unwrap();
+    let example = schema["examples"][0].clone();
+    let payload: GarageSpacesFree = serde_json::from_value(example.clone()).unwrap();
+    let garage = &payload.garage;
+    // One type per definition, shared by its users (`garage.address`, `entrances[].address`).
+    let entrances = garage.entrances.as_ref().unwrap();
+    let shared: [&Address; 2] = [&garage.address, &entrances[0].address];
+    assert_eq!(shared[0], shared[1]);
+    assert_eq!(garage.free_spaces, 42);
+    assert_eq!(garage.occupancy, Some(0.85));
+    assert!(garage.open24h);
+    assert_eq!(garage.note, None);
+    assert_eq!(&*garage.levels, &[-2, -1, 0]);
+    assert_eq!(entrances[0].height_limit, Some(2.1));
+    assert_eq!(entrances[1].height_limit, None);
+
+    // Written back: a required nullable `None` is `null`; an optional one is left out.
+    let mut expected = example.clone();
+    expected["garage"]["entrances"][1]
+        .as_object_mut()
+        .unwrap()
+        .remove("heightLimit");
+    assert_eq!(serde_json::to_value(&payload).unwrap(), expected);
+    assert_eq!(serde_json::from_value::<GarageSpacesFree>(expected).unwrap(), payload);
+
+    // NaN and infinities have no JSON form: refused on output, never written as `null`.
+    let mut nan = payload.clone();
+    nan.garage.occupancy = Some(f64::NAN);
+    let error = serde_json::to_value(&nan).unwrap_err().to_string();
+    assert!(error.contains("NaN cannot be written as JSON"), "{error}");
+
+    let validator = proactive_schemas::Validator::new(EVENTS);
+    let body = garage_body(&example);
+    let report = validator.validate(&body);
+    assert!(report.errors.is_empty(), "{report}");
+    assert_eq!(
+        validator.preview(&body, "en-US").unwrap(),
+        "Central has 42 free spaces."
+    );
+}
+
+#[test]
+fn each_rule_of_a_written_schema_is_enforced_with_its_pointer() {
+    use proactive_tests::written::garage_spaces_free::{GarageSpacesFree, META};
+    use proactive_tests::written::EVENTS;
+    use serde_json::json;
+
+    let schema: serde_json::Value = serde_json::from_str(META.schema).unwrap();
+    let example = schema["examples"][0].clone();
+    let validator = proactive_schemas::Validator::new(EVENTS);
+    let cases = [
+        ("/garage/freeSpaces", json!(-1), "-1 is less than the minimum 0"),
+        (
+            "/garage/freeSpaces",
+            json!(5001),
+            "5001 is greater than the maximum 5000",
+        ),
+        ("/garage/freeSpaces", json!(4.5), "expected an integer, found a number"),
+        ("/garage/occupancy", json!(1.5), "1.5 is greater than the maximum 1"),
+        ("/garage/occupancy", json!("most"), "expected a number, found a string"),
+        ("/garage/open24h", json!("yes"), "expected a boolean, found a string"),
+        (
+            "/garage/website",
+            json!("garages"),
+            "\"garages\" is not an absolute URI",
+        ),
+        ("/garage/contact", json!("nobody"), "\"nobody\" is not an email address"),
+        (
+            "/garage/note",
+            json!("x".repeat(201)),
+            "is 201 character(s) long; the maximum is 200",
+        ),
+        ("/garage/note", json!(7), "expected"),
+        ("/garage/openedOn", json!("2019-02-30"), "\"2019-02-30\" is not a date"),
+        (
+            "/garage/address/postcode",
+            json!("1011"),
+            "\"1011\" does not match the pattern `^[0-9]{5}$`",
+        ),
+        ("/garage/address/street", json!(""), "must not be empty"),
+        (
+            "/garage/address/street",
+            json!("x".repeat(81)),
+            "is 81 character(s) long; the maximum is 80",
+        ),
+        ("/garage/levels", json!([]), "expected at least 1 item(s), found 0"),
+        ("/garage/levels/0", json!(-6), "-6 is less than the minimum -5"),
+        ("/garage/levels/0", json!(2.5), "expected an integer, found a number"),
+        (
+            "/garage/entrances/0",
+            json!(["not", "an", "object"]),
+            "expected an object, found an array",
+        ),
+        (
+            "/garage/entrances/0/address/postcode",
+            json!("abcde"),
+            "does not match the pattern",
+        ),
+        (
+            "/garage/entrances/0/heightLimit",
+            json!(1.0),
+            "1.0 is less than the minimum 1.5",
+        ),
+        (
+            "/garage/entrances/0/level",
+            json!(21),
+            "21 is greater than the maximum 20",
+        ),
+    ];
+    for (pointer, value, message) in cases {
+        let mut payload = example.clone();
+        *payload.pointer_mut(pointer).unwrap() = value.clone();
+        let errors = validator.validate(&garage_body(&payload)).errors;
+        let found: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|d| (d.pointer.as_str(), d.message.as_str()))
+            .collect();
+        let expected_pointer = format!("/event/payload{pointer}");
+        assert!(
+            found.len() == 1 && found[0].0 == expected_pointer && found[0].1.contains(message),
+            "{pointer} = {value}: expected one error at {expected_pointer} saying {message:?}, found {found:?}"
+        );
+        let typed = serde_json::from_value::<GarageSpacesFree>(payload);
+        assert!(typed.is_err(), "{pointer} = {value}: the typed parse accepts it");
+    }
+    // A misspelt property inside a `$ref`'d definition: one error, with the right name suggested.
+    let mut payload = example.clone();
+    let address = payload["garage"]["entrances"][0]["address"].as_object_mut().unwrap();
+    let postcode = address.remove("postcode").unwrap();
+    address.insert("postCode".into(), postcode);
+    let errors = validator.validate(&garage_body(&payload)).errors;
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].pointer, "/event/payload/garage/entrances/0/address/postCode");
+    assert_eq!(errors[0].suggestion.as_deref(), Some("postcode"), "{errors:?}");
+
+    // A required nullable property may be null, not absent.
+    let mut payload = example.clone();
+    payload["garage"].as_object_mut().unwrap().remove("note");
+    let errors = validator.validate(&garage_body(&payload)).errors;
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].pointer, "/event/payload/garage/note");
+    assert!(serde_json::from_value::<GarageSpacesFree>(payload).is_err());
+}
