@@ -374,3 +374,143 @@ fn derive_from_a_user_schema_file() {
         "[English template] 1 parcel from Beispielpost contain books."
     );
 }
+
+/// The entrance of a garage, as the user's application keeps it: any `Serialize` type fits the
+/// items of a user schema's array of objects (checked when validating).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Entrance {
+    address: serde_json::Value,
+    height_limit: Option<f64>,
+}
+
+/// A user schema file with numbers, booleans, a nullable string, arrays of integers and objects.
+#[derive(Event)]
+#[proactive(schema = "fixtures/codegen/written/ACME.Garage.SpacesFree.json")]
+struct GarageUpdate {
+    #[proactive(path = "garage.name")]
+    name: String,
+    #[proactive(path = "garage.address.street")]
+    street: String,
+    #[proactive(path = "garage.address.postcode")]
+    postcode: String,
+    #[proactive(path = "garage.freeSpaces")]
+    free: u16,
+    #[proactive(path = "garage.occupancy")]
+    occupancy: Option<f32>,
+    #[proactive(path = "garage.open24h")]
+    always_open: bool,
+    /// Required but nullable: `None` is written as `null`.
+    #[proactive(path = "garage.note")]
+    note: Option<String>,
+    #[proactive(path = "garage.levels")]
+    levels: Vec<i8>,
+    #[proactive(path = "garage.entrances")]
+    entrances: Option<Vec<Entrance>>,
+}
+
+#[test]
+fn derive_from_a_user_schema_file_with_numbers_booleans_null_and_lists() {
+    let update = GarageUpdate {
+        name: "Central".into(),
+        street: "1 Main Street".into(),
+        postcode: "10115".into(),
+        free: 42,
+        occupancy: Some(0.5),
+        always_open: true,
+        note: None,
+        levels: vec![-1, 0],
+        entrances: Some(vec![Entrance {
+            address: serde_json::json!({"street": "3 Side Road", "postcode": "10117"}),
+            height_limit: None,
+        }]),
+    };
+    assert_eq!(
+        update.payload(),
+        serde_json::json!({"garage": {
+            "name": "Central",
+            "address": {"street": "1 Main Street", "postcode": "10115"},
+            "freeSpaces": 42,
+            "occupancy": 0.5,
+            "open24h": true,
+            "note": null,
+            "levels": [-1, 0],
+            "entrances": [{"address": {"street": "3 Side Road", "postcode": "10117"}, "heightLimit": null}]
+        }})
+    );
+    let validator = proactive_schemas::Validator::new(proactive_tests::written::EVENTS);
+    let body = |payload: Value| {
+        serde_json::json!({
+            "timestamp": "2026-11-20T10:00:00Z",
+            "referenceId": "garage-2",
+            "expiryTime": "2026-11-20T12:00:00Z",
+            "event": {"name": <GarageUpdate as ToEvent>::NAME, "payload": payload},
+            "localizedAttributes": [],
+            "relevantAudience": {"type": "Multicast", "payload": {}}
+        })
+    };
+    let report = validator.validate(&body(update.payload()));
+    assert!(report.is_valid(), "{report}");
+    // The rules of the file apply to derived values when they are validated.
+    let wrong = GarageUpdate {
+        postcode: "1011".into(),
+        occupancy: Some(f32::NAN),
+        ..update
+    };
+    let pointers: Vec<String> = validator
+        .validate(&body(wrong.payload()))
+        .errors
+        .into_iter()
+        .map(|d| d.pointer)
+        .collect();
+    assert_eq!(
+        pointers,
+        [
+            "/event/payload/garage/address/postcode",
+            "/event/payload/garage/occupancy"
+        ]
+    );
+}
+
+/// The JSON Schema of a derived struct is that of the payload it becomes.
+#[test]
+fn derived_structs_implement_json_schema() {
+    use proactive_schemas::schemars::{schema_for, JsonSchema};
+
+    fn compile(schema: &Value) -> jsonschema::Validator {
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .should_validate_formats(true)
+            .build(schema)
+            .unwrap()
+    }
+    // A catalogue event: the same schema as the generated payload type.
+    let storm = serde_json::to_value(schema_for!(StormWarning)).unwrap();
+    let generated = serde_json::to_value(schema_for!(weather::WeatherAlertActivated)).unwrap();
+    assert_eq!(storm["properties"], generated["properties"]);
+    assert_eq!(StormWarning::schema_name(), "StormWarning");
+    let example = example("AMAZON.WeatherAlert.Activated");
+    let storm = compile(&storm);
+    assert!(storm.is_valid(&example["event"]["payload"]));
+    assert!(!storm.is_valid(&serde_json::json!({"weatherAlert": {}})));
+
+    // A user schema file: its schema, `$ref`s resolved, so it stands alone in another document.
+    let garage = serde_json::to_value(schema_for!(GarageUpdate)).unwrap();
+    assert!(!garage.to_string().contains("$ref"), "{garage}");
+    let garage = compile(&garage);
+    let update = GarageUpdate {
+        name: "Central".into(),
+        street: "1 Main Street".into(),
+        postcode: "10115".into(),
+        free: 42,
+        occupancy: None,
+        always_open: false,
+        note: Some("Closed on Sundays".into()),
+        levels: vec![0],
+        entrances: None,
+    };
+    assert!(garage.is_valid(&update.payload()));
+    let mut wrong = update.payload();
+    wrong["garage"]["freeSpaces"] = serde_json::json!(-1);
+    assert!(!garage.is_valid(&wrong));
+}
