@@ -62,6 +62,20 @@ impl<'a> TypeDocs<'a> {
                 names.push(name);
             }
         }
+        // An object that is the items of an array: "An item of `entrances`."
+        let items: Vec<String> = uses
+            .iter()
+            .filter_map(|o| o.pointer.strip_suffix("/items").map(last_token))
+            .collect();
+        if !items.is_empty() && items.len() == uses.len() {
+            let mut arrays: Vec<String> = Vec::new();
+            for a in items {
+                if !arrays.contains(&a) {
+                    arrays.push(a);
+                }
+            }
+            return format!("An item of {}.", list(&arrays, "or"));
+        }
         match names.as_slice() {
             [one] => format!("The `{one}` object."),
             _ => format!("The {} objects.", list(&names, "and")),

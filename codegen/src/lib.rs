@@ -1,28 +1,67 @@
 //! Turns Alexa Proactive Events JSON Schema files into strongly typed Rust.
 //!
-//! The schema files are loaded into a small, explicit IR ([`ir`]): the subset of JSON Schema
-//! draft 2020-12 that Amazon's event catalogue needs, plus the extensions `x-localizable`,
-//! `x-spoken`, `x-utterance`, `x-locales` and `x-event`. Annotations (`$id`, `$comment`, `title`,
+//! The schema files are loaded into a small, explicit IR ([`ir`]): a subset of JSON Schema draft
+//! 2020-12 (objects, strings, string enums, integers, numbers, booleans, arrays, nullable values,
+//! `$ref` to `$defs`, bounds, patterns, lengths and formats), plus the extensions
+//! `x-localizable`, `x-spoken`, `x-utterance`, `x-locales` and `x-event`. Annotations (`$id`, `$comment`, `title`,
 //! `description`, `examples`, `default`, `deprecated`, `readOnly`, `writeOnly`, other `x-`
 //! keywords) are accepted anywhere; descriptions and examples become the generated docs. Any
 //! other keyword, and any file that would produce code that does not compile (name collisions
-//! included), is an [`Error`] naming the file, the JSON pointer inside it and the keyword. The IR is then emitted as Rust ([`generate`]) that depends only on
-//! the `proactive-schemas` runtime crate.
+//! included), is an [`Error`] naming the file, the JSON pointer inside it and the keyword. The IR
+//! is then emitted as Rust ([`generate`]) that depends only on the `proactive-schemas` runtime
+//! crate.
 //!
-//! Use it from a build script:
+//! Use it from a build script: `proactive-codegen` in `[build-dependencies]`, `proactive-schemas`
+//! in `[dependencies]`, and the schema files in `schemas/` beside `Cargo.toml`, e.g.
+//! `schemas/ACME.Parking.Expiring.json`:
 //!
-//! ```no_run
-//! // build.rs: generate types for the schema files in `schemas/`.
-//! let out = std::path::Path::new(&std::env::var("OUT_DIR").unwrap()).join("events.rs");
-//! if let Err(errors) = proactive_codegen::build_script("schemas", &out) {
-//!     eprintln!("{errors}");
-//!     std::process::exit(1);
+//! ```json
+//! {
+//!   "title": "Parking session about to expire",
+//!   "type": "object",
+//!   "properties": { "zone": { "type": "string" } },
+//!   "required": ["zone"],
+//!   "additionalProperties": false
 //! }
 //! ```
 //!
-//! and `include!(concat!(env!("OUT_DIR"), "/events.rs"));` in the crate, or run the binary:
-//! `proactive-codegen --schemas DIR --out FILE`.
+//! the crate's `build.rs` is:
+//!
+//! ```
+//! // build.rs: generate types for the schema files in `schemas/`.
+//! fn main() {
+//! #   // Run as a doctest: a throwaway package directory holding the schema file above, as the
+//! #   // current directory (Cargo runs build scripts in the package's), and an `OUT_DIR`.
+//! #   let package = std::env::temp_dir().join(format!("proactive-codegen-doctest-{}", std::process::id()));
+//! #   let schemas_dir = package.join("schemas");
+//! #   std::fs::create_dir_all(&schemas_dir).unwrap();
+//! #   std::fs::write(
+//! #       schemas_dir.join("ACME.Parking.Expiring.json"),
+//! #       r#"{"title": "Parking session about to expire", "type": "object",
+//! #           "properties": {"zone": {"type": "string"}}, "required": ["zone"], "additionalProperties": false}"#,
+//! #   )
+//! #   .unwrap();
+//! #   std::env::set_current_dir(&package).unwrap();
+//! #   std::env::set_var("OUT_DIR", &package);
+//!     let out = std::path::Path::new(&std::env::var("OUT_DIR").unwrap()).join("events.rs");
+//!     if let Err(errors) = proactive_codegen::build_script("schemas", &out) {
+//!         eprintln!("{errors}");
+//!         std::process::exit(1);
+//!     }
+//! #   let code = std::fs::read_to_string(&out).unwrap();
+//! #   assert!(code.contains("pub mod parking_expiring"), "{code}");
+//! #   assert!(code.contains("pub struct ParkingExpiring"), "{code}");
+//! #   std::env::set_current_dir(std::env::temp_dir()).unwrap();
+//! #   std::fs::remove_dir_all(&package).unwrap();
+//! }
+//! ```
+//!
+//! and `include!(concat!(env!("OUT_DIR"), "/events.rs"));` in the crate (here, a module
+//! `parking_expiring` with the payload type `ParkingExpiring`). Or run the binary:
+//! `proactive-codegen --schemas DIR --out FILE`, with `--check` to verify committed generated code.
 #![deny(missing_docs)]
+// The crate doc shows a whole `build.rs`, `fn main` included.
+#![allow(clippy::needless_doctest_main)]
 
 mod docs;
 mod emit;

@@ -31,6 +31,39 @@ fn generates_a_file_equal_to_the_library_output() {
     assert!(written.contains("pub mod test_example"), "{written}");
 }
 
+/// The README's "Your own schema files" with its full example (`$defs`, bounds, pattern, formats,
+/// nullable values, arrays of objects and integers): the command writes what the library
+/// generates, which `proactive-tests` compiles and exercises (`written` module).
+#[test]
+fn the_readme_command_generates_a_schema_with_every_feature() {
+    let out = std::env::temp_dir().join(format!("proactive-codegen-written-{}.rs", std::process::id()));
+    let dir = fixtures().join("written");
+    let output = bin()
+        .arg("--schemas")
+        .arg(&dir)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let written = std::fs::read_to_string(&out).unwrap();
+    std::fs::remove_file(&out).ok();
+    let catalogue = proactive_codegen::load_dir(&dir).unwrap();
+    assert_eq!(written, proactive_codegen::generate(&catalogue, &Default::default()));
+    for item in [
+        "pub mod garage_spaces_free",
+        "pub struct Address",
+        "pub struct Entrance",
+        "pub note: ::std::option::Option<::std::string::String>",
+        "pub occupancy: ::std::option::Option<f64>",
+        "pub open24h: bool",
+    ] {
+        assert!(written.contains(item), "missing {item:?}");
+    }
+    // `Address` is one type, used twice.
+    assert_eq!(written.matches("pub struct Address").count(), 1);
+}
+
 #[test]
 fn malformed_schemas_exit_1_naming_file_and_pointer() {
     let output = bin()

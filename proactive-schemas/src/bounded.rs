@@ -19,7 +19,7 @@ pub struct BoundedVec<T, const MIN: usize, const MAX: usize>(Vec<T>);
 
 /// A list whose length is outside the allowed range.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("expected {min} to {max} items, found {len}")]
+#[error("{}", length_message(*min, *max, *len))]
 pub struct LengthError {
     /// The length given.
     pub len: usize,
@@ -27,6 +27,15 @@ pub struct LengthError {
     pub min: usize,
     /// Most items allowed.
     pub max: usize,
+}
+
+/// The validator's words for a length out of bounds ("expected at least 1 item(s), found 0").
+fn length_message(min: usize, max: usize, len: usize) -> String {
+    if len < min {
+        format!("expected at least {min} item(s), found {len}")
+    } else {
+        format!("expected at most {max} item(s), found {len}")
+    }
 }
 
 impl<T, const MIN: usize, const MAX: usize> BoundedVec<T, MIN, MAX> {

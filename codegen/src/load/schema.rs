@@ -124,8 +124,6 @@ impl Context {
             }
             let reason = if ROOT_ONLY.contains(&k) {
                 format!("`{k}` is only allowed at the top level of an event schema")
-            } else if k == "$defs" {
-                "`$defs` is only allowed at the top level of the file".to_owned()
             } else if k == "$ref" {
                 "`$ref` cannot stand beside `type` and other keywords: put them in the definition".to_owned()
             } else if [OBJECT, STRING, NUMBER, ARRAY].iter().any(|set| set.contains(&k)) {
