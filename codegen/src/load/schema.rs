@@ -625,6 +625,14 @@ impl Context {
             None => None,
         };
         let pattern = self.opt_string(members, pointer, "pattern");
+        if let Some(p) = &pattern {
+            if !jsonschema_regex::is_valid_ecma_regex(p) {
+                self.error(
+                    &format!("{pointer}/pattern"),
+                    format!("`pattern` `{p}` is not a valid ECMA-262 regular expression"),
+                );
+            }
+        }
         let min_length = self.opt_uint(members, pointer, "minLength");
         let max_length = self.opt_uint(members, pointer, "maxLength");
         if let (Some(lo), Some(hi)) = (min_length, max_length) {
@@ -774,6 +782,7 @@ mod tests {
     fn every_problem_is_reported() {
         let text = r#"{"type": "object", "properties": {
             "a": {"type": "string", "pattern": 1},
+            "a2": {"type": "string", "pattern": "([a-z]"},
             "b": {"type": "number", "minimum": "0"},
             "c": {"type": "object", "properties": {}},
             "d": {"enum": ["X", "x"]},
@@ -789,6 +798,7 @@ mod tests {
             [
                 "/required/0",
                 "/properties/a/pattern",
+                "/properties/a2/pattern",
                 "/properties/b/minimum",
                 "/properties/c",
                 "/properties/d/enum/1",
