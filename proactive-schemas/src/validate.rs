@@ -48,7 +48,7 @@ mod schema;
 
 use report::{shown, suggestion, Found};
 pub use report::{Diagnostic, Report, Severity, MAX_DIAGNOSTICS};
-use rules::{expiry_window, localized};
+use rules::{expiry_window, localized, AttributeTree};
 pub(crate) use schema::{compile, rule_message};
 use schema::{json_type, schema_errors, Compiled};
 
@@ -58,7 +58,7 @@ pub const ENVELOPE_SCHEMA: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"
 /// A validator for a catalogue of events, with every schema compiled once.
 pub struct Validator {
     envelope: Compiled,
-    events: HashMap<&'static str, (&'static EventMeta, Compiled)>,
+    events: HashMap<&'static str, (&'static EventMeta, Compiled, AttributeTree)>,
     names: Vec<&'static str>,
 }
 
@@ -108,14 +108,17 @@ impl Validator {
         names.sort_unstable();
         Validator {
             envelope: Compiled::new(ENVELOPE_SCHEMA),
-            events: events.iter().map(|m| (m.name, (*m, Compiled::new(m.schema)))).collect(),
+            events: events
+                .iter()
+                .map(|m| (m.name, (*m, Compiled::new(m.schema), AttributeTree::new(m))))
+                .collect(),
             names,
         }
     }
 
     /// The metadata of a known event.
     pub fn event(&self, name: &str) -> Option<&'static EventMeta> {
-        self.events.get(name).map(|(m, _)| *m)
+        self.events.get(name).map(|(m, _, _)| *m)
     }
 
     /// Checks a request body; reports every problem.
@@ -157,13 +160,14 @@ impl Validator {
         }
         schema_errors(&self.envelope, request, "", found);
 
-        let meta = match request.pointer("/event/name") {
+        let event = request.get("event");
+        let meta = match event.and_then(|e| e.get("name")) {
             Some(Value::String(name)) => match self.events.get(name.as_str()) {
-                Some((meta, compiled)) => {
-                    if let Some(payload @ Value::Object(_)) = request.pointer("/event/payload") {
+                Some((meta, compiled, tree)) => {
+                    if let Some(payload @ Value::Object(_)) = event.and_then(|e| e.get("payload")) {
                         schema_errors(compiled, payload, "/event/payload", found);
                     }
-                    Some(*meta)
+                    Some((*meta, tree))
                 }
                 None => {
                     found.error_with(

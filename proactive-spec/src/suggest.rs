@@ -56,6 +56,7 @@ pub fn suggest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
         return None;
     }
     let lower = input.to_lowercase();
+    let lower_chars = lower.chars().count();
     let meant = known_mistake(input);
     let mut meant_listed = None;
     let mut best: Option<(usize, &'a str)> = None;
@@ -67,6 +68,13 @@ pub fn suggest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
             meant_listed = Some(c);
         }
         let c_lower = c.to_lowercase();
+        // The distance is at least the difference in length: a candidate that cannot beat the
+        // best so far is not measured (the result is the same, found faster).
+        if let Some((bd, _)) = best {
+            if lower_chars.abs_diff(c_lower.chars().count()) >= bd {
+                continue;
+            }
+        }
         let d = if c_lower == lower {
             0
         } else {

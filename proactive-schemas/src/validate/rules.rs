@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::report::{shown, suggestion, Found};
 use crate::datetime::DateTime;
 use crate::integer::IntegerValue;
-use crate::meta::{AttributeKind, EventMeta};
+use crate::meta::{AttributeKind, AttributeMeta, EventMeta};
 
 /// Spec §4: expiryTime is 5 minutes to 24 hours after timestamp, both bounds inclusive.
 pub(super) fn expiry_window(request: &Value, found: &mut Found) {
@@ -74,26 +74,92 @@ pub(super) struct KeyRef<'a> {
 /// catalogue nests arrays; the schema reports the shape).
 pub(super) const MAX_ARRAY_NESTING: usize = 8;
 
-/// Whether some attribute of `meta` is at the dotted `path` or below it.
-pub(super) fn is_known_path(meta: &EventMeta, path: &str) -> bool {
-    meta.attributes.iter().any(|a| {
-        a.path
-            .strip_prefix(path)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
-    })
+/// An event's attributes as a tree, built once per validator: walking a payload is then a hash
+/// look-up per key, with no path or pointer built unless something is found.
+///
+/// Children are a short list (an object of the catalogue has a handful of properties), searched
+/// by comparing lengths first: faster than hashing each key.
+#[derive(Default)]
+pub(crate) struct AttributeTree {
+    attribute: Option<&'static AttributeMeta>,
+    children: Vec<(&'static str, AttributeTree)>,
+}
+
+impl AttributeTree {
+    pub(crate) fn new(meta: &'static EventMeta) -> Self {
+        let mut root = AttributeTree::default();
+        for attribute in meta.attributes {
+            let mut node = &mut root;
+            for segment in attribute.path.split('.') {
+                let i = match node.children.iter().position(|(k, _)| *k == segment) {
+                    Some(i) => i,
+                    None => {
+                        node.children.push((segment, AttributeTree::default()));
+                        node.children.len() - 1
+                    }
+                };
+                node = &mut node.children[i].1;
+            }
+            node.attribute = Some(attribute);
+        }
+        root
+    }
+
+    fn child(&self, key: &str) -> Option<&AttributeTree> {
+        self.children.iter().find(|(k, _)| *k == key).map(|(_, c)| c)
+    }
+}
+
+/// One step from the payload to a value: a key or an array index.
+#[derive(Clone, Copy)]
+enum Step<'v> {
+    Key(&'v str),
+    Index(usize),
+}
+
+/// The path walked so far; pointers and dotted paths are spelled out only for a finding.
+struct Trail<'v>(Vec<Step<'v>>);
+
+impl Trail<'_> {
+    fn pointer(&self) -> String {
+        let mut pointer = String::from("/event/payload");
+        for step in &self.0 {
+            match step {
+                Step::Key(k) => push_pointer_token(&mut pointer, k),
+                Step::Index(i) => {
+                    pointer.push('/');
+                    pointer.push_str(&i.to_string());
+                }
+            }
+        }
+        pointer
+    }
+
+    fn path(&self) -> String {
+        let keys: Vec<&str> = self
+            .0
+            .iter()
+            .filter_map(|s| match s {
+                Step::Key(k) => Some(*k),
+                Step::Index(_) => None,
+            })
+            .collect();
+        keys.join(".")
+    }
 }
 
 /// Collects localized-attribute references in the payload, checking each sits on an
-/// `x-localizable` attribute and names a valid key.
+/// `x-localizable` attribute and names a valid key, and integers that the generated `i64`
+/// cannot hold.
 ///
 /// Only paths the event's schema knows are searched (an unknown property is the schema's to
-/// report, and cannot hold a reference), and `path` and `pointer` are one buffer each, grown and
-/// cut back: the work is linear in the payload however deep or wide it is.
-pub(super) fn payload_keys<'v>(
+/// report, and cannot hold a reference): the work is linear in the payload however deep or wide
+/// it is, and allocates nothing for a payload without findings.
+fn payload_keys<'v>(
     meta: &EventMeta,
+    node: &AttributeTree,
     value: &'v Value,
-    path: &mut String,
-    pointer: &mut String,
+    trail: &mut Trail<'v>,
     nesting: usize,
     found: &mut Found,
     out: &mut Vec<KeyRef<'v>>,
@@ -101,49 +167,41 @@ pub(super) fn payload_keys<'v>(
     match value {
         Value::Object(map) => {
             for (k, v) in map {
-                let (path_len, pointer_len) = (path.len(), pointer.len());
-                if !path.is_empty() {
-                    path.push('.');
+                if let Some(child) = node.child(k) {
+                    trail.0.push(Step::Key(k));
+                    payload_keys(meta, child, v, trail, 0, found, out);
+                    trail.0.pop();
                 }
-                path.push_str(k);
-                if is_known_path(meta, path) {
-                    push_pointer_token(pointer, k);
-                    payload_keys(meta, v, path, pointer, 0, found, out);
-                }
-                path.truncate(path_len);
-                pointer.truncate(pointer_len);
             }
         }
         Value::Array(items) if nesting < MAX_ARRAY_NESTING => {
             for (i, v) in items.iter().enumerate() {
-                let pointer_len = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&i.to_string());
-                payload_keys(meta, v, path, pointer, nesting + 1, found, out);
-                pointer.truncate(pointer_len);
+                trail.0.push(Step::Index(i));
+                payload_keys(meta, node, v, trail, nesting + 1, found, out);
+                trail.0.pop();
             }
         }
         Value::Number(n) => {
             // Integers JSON Schema accepts but the generated `i64` cannot hold.
-            let integer = meta.attribute(path).is_some_and(|a| match a.kind {
+            let integer = node.attribute.is_some_and(|a| match a.kind {
                 AttributeKind::Integer | AttributeKind::Nullable(AttributeKind::Integer) => true,
                 AttributeKind::Array { items, .. } => matches!(items, AttributeKind::Integer),
                 _ => false,
             });
             if integer && crate::integer::from_number(n) == IntegerValue::OutOfRange {
-                found.error(pointer.as_str(), || crate::integer::out_of_range(shown(n)));
+                found.error(trail.pointer(), || crate::integer::out_of_range(shown(n)));
             }
         }
         Value::String(s) => {
             let Some(key) = s.strip_prefix(LOCALIZED_PREFIX) else {
                 return;
             };
-            let Some(attr) = meta.attribute(path) else { return }; // unknown property: reported by the schema
+            let Some(attr) = node.attribute else { return }; // an object: reported by the schema
             if !matches!(attr.kind, AttributeKind::String) {
                 return; // enums and date-times: the schema reports the value itself
             }
             if !attr.localizable {
-                found.error(pointer.as_str(), || {
+                found.error(trail.pointer(), || {
                     let localizable: Vec<&str> = meta.localizable().collect();
                     let hint = if localizable.is_empty() {
                         format!("`{}` has no localizable attributes", meta.name)
@@ -151,12 +209,13 @@ pub(super) fn payload_keys<'v>(
                         format!("localizable attributes of `{}`: {}", meta.name, localizable.join(", "))
                     };
                     format!(
-                        "`{path}` is not localizable, so it cannot hold {} ({hint})",
+                        "`{}` is not localizable, so it cannot hold {} ({hint})",
+                        trail.path(),
                         shown(&format_args!("{s:?}"))
                     )
                 });
             } else if !is_valid_key(key) {
-                found.error(pointer.as_str(), || {
+                found.error(trail.pointer(), || {
                     format!(
                         "{} names an invalid key: localized attribute keys are one or more ASCII letters and digits",
                         shown(&format_args!("{s:?}"))
@@ -165,7 +224,7 @@ pub(super) fn payload_keys<'v>(
             } else {
                 out.push(KeyRef {
                     key,
-                    pointer: pointer.clone(),
+                    pointer: trail.pointer(),
                 });
             }
         }
@@ -186,11 +245,12 @@ pub(super) struct Uses<'a> {
 /// cost the size of the entries plus the number of distinct keys, never their product: counting
 /// an entry's missing keys is a look-up per key the entry *has*, and a missing key is spelled out
 /// only while the report keeps errors at its pointer.
-pub(super) fn localized(request: &Value, meta: Option<&EventMeta>, found: &mut Found) {
+pub(super) fn localized(request: &Value, event: Option<(&EventMeta, &AttributeTree)>, found: &mut Found) {
+    let meta = event.map(|(meta, _)| meta);
     let mut refs = Vec::new();
-    if let (Some(meta), Some(payload @ Value::Object(_))) = (meta, request.pointer("/event/payload")) {
-        let (mut path, mut pointer) = (String::new(), String::from("/event/payload"));
-        payload_keys(meta, payload, &mut path, &mut pointer, 0, found, &mut refs);
+    let payload = request.get("event").and_then(|e| e.get("payload"));
+    if let (Some((meta, tree)), Some(payload @ Value::Object(_))) = (event, payload) {
+        payload_keys(meta, tree, payload, &mut Trail(Vec::new()), 0, found, &mut refs);
     }
     let Some(Value::Array(entries)) = request.get("localizedAttributes") else {
         return; // missing or not an array: reported by the schema

@@ -128,31 +128,32 @@ pub(super) fn schema_errors(compiled: &Compiled, instance: &Value, prefix: &str,
     let errors: Vec<_> = validator.iter_errors(instance).collect();
     // A misspelt property is one mistake: its "unknown property" error suggests the right name,
     // and the right name's "missing required property" error would say the same thing again.
+    // Each unknown property's suggestion is sought once, here, and used again below.
     let mut misspelt: std::collections::HashSet<(String, String)> = std::collections::HashSet::new();
+    let mut suggestions: Vec<Option<String>> = Vec::new();
     for error in &errors {
         if let ValidationErrorKind::AdditionalProperties { unexpected } = error.kind() {
             let known = known_properties(compiled, error.schema_path().as_str());
             for name in unexpected {
-                if let Some(right) = suggestion(name, known.iter().copied()) {
-                    misspelt.insert((error.instance_path().as_str().to_owned(), right));
+                let right = suggestion(name, known.iter().copied());
+                if let Some(right) = &right {
+                    misspelt.insert((error.instance_path().as_str().to_owned(), right.clone()));
                 }
+                suggestions.push(right);
             }
         }
     }
+    let mut suggestions = suggestions.into_iter();
     for error in errors {
         let at = format!("{prefix}{}", error.instance_path().as_str());
         let value = error.instance();
         match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
-                let known = known_properties(compiled, error.schema_path().as_str());
                 for name in unexpected {
+                    let right = suggestions.next().flatten();
                     let mut pointer = at.clone();
                     push_pointer_token(&mut pointer, name);
-                    found.error_with(
-                        pointer,
-                        || format!("unknown property `{}`", shown(name)),
-                        || suggestion(name, known.iter().copied()),
-                    );
+                    found.error_with(pointer, || format!("unknown property `{}`", shown(name)), || right);
                 }
             }
             ValidationErrorKind::Required { property } => {
