@@ -1,10 +1,10 @@
 //! The commands that only read: `validate`, `preview`, `schemas` and `manifest`.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufRead, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::input::{display_name, ndjson_lines, parse, print_report, read_input, Location};
+use crate::input::{display_name, parse, print_report, read_input, Location};
 
 #[derive(Default)]
 struct Tally {
@@ -21,6 +21,16 @@ pub(crate) fn validate(paths: &[PathBuf], ndjson: bool, quiet: bool) -> io::Resu
     let mut tally = Tally::default();
     for path in paths {
         let name = display_name(path);
+        if ndjson {
+            match open_input(path) {
+                Ok(reader) => check_ndjson(&mut out, &name, reader, quiet, &mut tally)?,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    tally.io_errors += 1;
+                }
+            }
+            continue;
+        }
         let bytes = match read_input(path) {
             Ok(b) => b,
             Err(e) => {
@@ -29,11 +39,7 @@ pub(crate) fn validate(paths: &[PathBuf], ndjson: bool, quiet: bool) -> io::Resu
                 continue;
             }
         };
-        if ndjson {
-            check_ndjson(&mut out, &name, &bytes, quiet, &mut tally)?;
-        } else {
-            check_one(&mut out, Location::file(&name), &bytes, quiet, &mut tally)?;
-        }
+        check_one(&mut out, Location::file(&name), &bytes, quiet, &mut tally)?;
     }
     out.flush()?;
     drop(out);
@@ -58,40 +64,152 @@ pub(crate) fn validate(paths: &[PathBuf], ndjson: bool, quiet: bool) -> io::Resu
     })
 }
 
-/// Checks every line of an NDJSON file. Lines are split into one contiguous chunk per core;
-/// each chunk's output is buffered and written in order, so the output is the same as serial.
-fn check_ndjson(out: &mut impl Write, name: &str, bytes: &[u8], quiet: bool, tally: &mut Tally) -> io::Result<()> {
-    let lines = ndjson_lines(bytes);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let threads = if lines.len() < 1_000 { 1 } else { threads };
-    let chunk = lines.len().div_ceil(threads).max(1);
-    let results: Vec<io::Result<(Vec<u8>, Tally)>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = lines
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    let mut buf = Vec::new();
-                    let mut t = Tally::default();
-                    for &(n, line) in part {
-                        check_one(&mut buf, Location::line(name, n), line, quiet, &mut t)?;
-                    }
-                    Ok((buf, t))
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err(io::Error::other("a worker panicked"))))
-            .collect()
-    });
-    for result in results {
-        let (buf, t) = result?;
-        out.write_all(&buf)?;
-        tally.checked += t.checked;
-        tally.invalid += t.invalid;
-        tally.warnings += t.warnings;
+/// A file, or standard input for `-`, read in large blocks.
+fn open_input(path: &Path) -> io::Result<Box<dyn BufRead + Send>> {
+    const BLOCK: usize = 1 << 20;
+    if path.as_os_str() == "-" {
+        Ok(Box::new(io::BufReader::with_capacity(BLOCK, io::stdin())))
+    } else {
+        let file =
+            std::fs::File::open(path).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+        Ok(Box::new(io::BufReader::with_capacity(BLOCK, file)))
     }
-    Ok(())
+}
+
+/// Lines of an NDJSON input handed to a worker: the bytes of all of them, and each line's number
+/// (from 1) and range in the bytes.
+struct Batch {
+    seq: u64,
+    bytes: Vec<u8>,
+    lines: Vec<(usize, std::ops::Range<usize>)>,
+}
+
+/// Lines per batch: large enough that handing batches over costs little, small enough that
+/// memory stays bounded (a few batches per core are in flight).
+const BATCH_LINES: usize = 512;
+
+/// Checks every line of an NDJSON input, streaming: one thread reads batches of lines, one per
+/// core validates them, and their output is written in input order, so the output is the same
+/// as a serial run. At most a few batches per core are in memory, however large the input.
+fn check_ndjson(
+    out: &mut impl Write,
+    name: &str,
+    mut reader: Box<dyn BufRead + Send>,
+    quiet: bool,
+    tally: &mut Tally,
+) -> io::Result<()> {
+    use std::collections::BTreeMap;
+    use std::sync::mpsc::sync_channel;
+    use std::sync::{Arc, Mutex};
+
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let (jobs, job_queue) = sync_channel::<Batch>(threads * 2);
+    let job_queue = Arc::new(Mutex::new(job_queue));
+    let (done, results) = sync_channel::<(u64, io::Result<(Vec<u8>, Tally)>)>(threads * 2);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let job_queue = Arc::clone(&job_queue);
+            let done = done.clone();
+            scope.spawn(move || loop {
+                let batch = match job_queue.lock() {
+                    Ok(queue) => queue.recv(),
+                    Err(_) => return,
+                };
+                let Ok(batch) = batch else { return };
+                let mut buf = Vec::new();
+                let mut t = Tally::default();
+                let result = batch
+                    .lines
+                    .iter()
+                    .try_for_each(|(n, range)| {
+                        check_one(
+                            &mut buf,
+                            Location::line(name, *n),
+                            &batch.bytes[range.clone()],
+                            quiet,
+                            &mut t,
+                        )
+                    })
+                    .map(|()| (buf, t));
+                if done.send((batch.seq, result)).is_err() {
+                    return;
+                }
+            });
+        }
+        drop(done);
+        let reading = scope.spawn(move || -> io::Result<()> {
+            let mut line = Vec::new();
+            let (mut number, mut seq) = (0usize, 0u64);
+            let mut batch = Batch {
+                seq,
+                bytes: Vec::new(),
+                lines: Vec::new(),
+            };
+            loop {
+                line.clear();
+                let read = reader.read_until(b'\n', &mut line)?;
+                if read == 0 {
+                    break;
+                }
+                number += 1;
+                let text = line.strip_suffix(b"\n").unwrap_or(&line);
+                if text.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                let start = batch.bytes.len();
+                batch.bytes.extend_from_slice(text);
+                batch.lines.push((number, start..batch.bytes.len()));
+                if batch.lines.len() == BATCH_LINES {
+                    seq += 1;
+                    let next = Batch {
+                        seq,
+                        bytes: Vec::new(),
+                        lines: Vec::new(),
+                    };
+                    if jobs.send(std::mem::replace(&mut batch, next)).is_err() {
+                        return Ok(()); // the workers stopped: their error is reported
+                    }
+                }
+            }
+            if !batch.lines.is_empty() {
+                let _ = jobs.send(batch);
+            }
+            Ok(())
+        });
+        // Results arrive in any order; each is written once those before it are.
+        let mut waiting: BTreeMap<u64, (Vec<u8>, Tally)> = BTreeMap::new();
+        let mut next = 0u64;
+        let mut failure = None;
+        for (seq, result) in results {
+            match result {
+                Ok(r) => {
+                    waiting.insert(seq, r);
+                }
+                Err(e) => {
+                    failure.get_or_insert(e);
+                }
+            }
+            while let Some((buf, t)) = waiting.remove(&next) {
+                if let Err(e) = out.write_all(&buf) {
+                    failure.get_or_insert(e);
+                }
+                tally.checked += t.checked;
+                tally.invalid += t.invalid;
+                tally.warnings += t.warnings;
+                next += 1;
+            }
+            if failure.is_some() {
+                break; // dropping `results` stops the workers, which stops the reader
+            }
+        }
+        let read = reading
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("the reader panicked")));
+        match failure {
+            Some(e) => Err(e),
+            None => read,
+        }
+    })
 }
 
 /// Checks one request body: its syntax, then the validator, then (a warning) its expiry.
@@ -106,18 +224,20 @@ fn check_one(out: &mut impl Write, location: Location, bytes: &[u8], quiet: bool
         }
     };
     let report = proactive_schemas::validate(&value);
-    let prefix = location.prefix();
     if !report.is_valid() {
         tally.invalid += 1;
     }
     tally.warnings += report.warning_count() as u64;
-    print_report(out, &prefix, &report, quiet)?;
+    if !report.errors.is_empty() || !report.warnings.is_empty() || report.omitted_errors + report.omitted_warnings > 0 {
+        print_report(out, &location.prefix(), &report, quiet)?;
+    }
     // Valid, but `send` (and Amazon) would refuse it now: say so, as a warning.
     if report.is_valid()
         && proactive_schemas::validate::expiry_passed(&value, proactive_schemas::jiff::Timestamp::now())
     {
         tally.warnings += 1;
         if !quiet {
+            let prefix = location.prefix();
             writeln!(
                 out,
                 "{prefix}: warning: /expiryTime: {}; `proactive send` refuses it (`send --restamp` moves the window to now)",

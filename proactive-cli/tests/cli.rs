@@ -73,6 +73,45 @@ fn validate_examples_exits_0() {
     }
 }
 
+/// Thousands of lines, streamed through every core in batches: the output lists every problem in
+/// input order, with the right line numbers, exactly as line-by-line checking would.
+#[test]
+fn a_large_ndjson_input_is_reported_in_input_order() {
+    let good = example("AMAZON.WeatherAlert.Activated.json");
+    let mut input = String::new();
+    let mut expected = Vec::new();
+    for i in 0..5_000usize {
+        if i % 7 == 3 {
+            let mut bad = good.clone();
+            bad["referenceId"] = format!("bad id {i}").into();
+            input.push_str(&format!("{bad}\n"));
+            expected.push(format!("<stdin>:{}: error: /referenceId: ", i + 1 + i / 1000));
+        } else {
+            input.push_str(&format!("{good}\n"));
+        }
+        if i % 1000 == 999 {
+            input.push_str("   \n"); // a blank line still counts as a line
+        }
+    }
+    let out = with_stdin(&["validate", "--ndjson", "--quiet", "-"], &input);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), expected.len(), "{text}");
+    for (line, prefix) in lines.iter().zip(&expected) {
+        assert!(line.starts_with(prefix.as_str()), "{line} should start with {prefix}");
+    }
+    let summary = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        summary.contains(&format!(
+            "5000 request(s) checked: {} valid, {} invalid",
+            5000 - expected.len(),
+            expected.len()
+        )),
+        "{summary}"
+    );
+}
+
 #[test]
 fn ndjson_reports_line_and_pointer_and_exits_1() {
     let good = example("AMAZON.WeatherAlert.Activated.json");
