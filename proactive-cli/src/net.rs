@@ -194,8 +194,9 @@ pub(crate) fn send(args: SendArgs) -> io::Result<ExitCode> {
     }
     let total = items.len();
     let rt = runtime()?;
+    // The bodies move into the sender (no copies); their locations stay for the report.
+    let (locations, bodies): (Vec<String>, Vec<Value>) = items.into_iter().map(|i| (i.location, i.body)).unzip();
     let summary = rt.block_on(async {
-        let bodies: Vec<Value> = items.iter().map(|i| i.body.clone()).collect();
         let mut rx = client.send_all(bodies, stage, region, args.concurrency);
         let progress = io::stderr().is_terminal() && total > 1;
         let mut summary = Summary::default();
@@ -221,14 +222,14 @@ pub(crate) fn send(args: SendArgs) -> io::Result<ExitCode> {
     });
     let mut out = io::stdout().lock();
     for (i, error) in &summary.failed {
-        let location = &items[*i].location;
+        let location = &locations[*i];
         match error {
             Error::Invalid(report) => print_report(&mut out, location, report, true)?,
             other => writeln!(out, "{location}: error: {other}")?,
         }
     }
     for (i, error) in &summary.unknown {
-        writeln!(out, "{}: warning: {error}", items[*i].location)?;
+        writeln!(out, "{}: warning: {error}", locations[*i])?;
     }
     let not_sent = summary.failed.len() + broken.len();
     let unknown = summary.unknown.len();

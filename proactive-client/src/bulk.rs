@@ -1,7 +1,7 @@
 //! Bulk sends: many requests with bounded concurrency ([`Client::send_all`]), and the
 //! [`Summary`] that files every result.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 
@@ -9,33 +9,41 @@ use crate::{Client, Error, Region, Sent, Stage};
 
 impl Client {
     /// Sends many request bodies with at most `concurrency` in flight. Every request gets a
-    /// result on the returned channel, tagged with its index; nothing is dropped.
-    pub fn send_all(
+    /// result on the returned channel, tagged with its index (its position in `bodies`); nothing
+    /// is dropped.
+    ///
+    /// `bodies` is any iterator (a `Vec`, or one that reads a file line by line): it is taken
+    /// one body at a time as a sender becomes free, so at most `concurrency` bodies are held
+    /// at once. `concurrency` senders share it, however many bodies there are.
+    pub fn send_all<I>(
         &self,
-        bodies: Vec<Value>,
+        bodies: I,
         stage: Stage,
         region: Region,
         concurrency: usize,
-    ) -> tokio::sync::mpsc::UnboundedReceiver<(usize, Result<Sent, Error>)> {
+    ) -> tokio::sync::mpsc::UnboundedReceiver<(usize, Result<Sent, Error>)>
+    where
+        I: IntoIterator<Item = Value>,
+        I::IntoIter: Send + 'static,
+    {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        let limit = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
-        let client = self.clone();
-        tokio::spawn(async move {
-            let mut tasks = tokio::task::JoinSet::new();
-            for (i, body) in bodies.into_iter().enumerate() {
-                let Ok(permit) = limit.clone().acquire_owned().await else {
-                    break;
-                };
-                let client = client.clone();
-                let tx = tx.clone();
-                tasks.spawn(async move {
+        let bodies = Arc::new(Mutex::new(bodies.into_iter().enumerate()));
+        for _ in 0..concurrency.max(1) {
+            let (client, tx, bodies) = (self.clone(), tx.clone(), Arc::clone(&bodies));
+            tokio::spawn(async move {
+                loop {
+                    // The lock is held only to take the next body, never across an `await`.
+                    let next = match bodies.lock() {
+                        Ok(mut bodies) => bodies.next(),
+                        Err(_) => None, // another sender panicked inside the iterator
+                    };
+                    let Some((i, body)) = next else { break };
                     let result = client.send_value(&body, stage, region).await;
-                    drop(permit);
+                    drop(body);
                     let _ = tx.send((i, result));
-                });
-            }
-            while tasks.join_next().await.is_some() {}
-        });
+                }
+            });
+        }
         rx
     }
 }

@@ -195,10 +195,11 @@ impl Client {
             return Err(Error::Invalid(report));
         }
         let bytes = serde_json::to_vec(body).map_err(|e| Error::Config(e.to_string()))?;
-        self.post(bytes, url).await
+        self.post(bytes::Bytes::from(bytes), url).await
     }
 
-    async fn post(&self, body: Vec<u8>, url: String) -> Result<Sent, Error> {
+    /// Posts a body (serialized once; every attempt shares the same bytes).
+    async fn post(&self, body: bytes::Bytes, url: String) -> Result<Sent, Error> {
         let retry = &self.inner.retry;
         let deadline = deadline_from(Instant::now(), retry.deadline);
         let mut budget = Budget::default();

@@ -673,3 +673,31 @@ fn regions_and_stages_parse() {
     assert_eq!("live".parse::<Stage>().unwrap(), Stage::Live);
     assert!("prod".parse::<Stage>().is_err());
 }
+
+/// `send_all` takes any iterator (here a generator, never collected) and draws from it as
+/// senders become free: every body is sent once and gets its result, and the iterator is asked
+/// for exactly one more body per sender than it has.
+#[tokio::test]
+async fn send_all_draws_bodies_lazily_from_an_iterator() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    let (emulator, client) = setup(Config::default(), quick_retry()).await;
+    let taken = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&taken);
+    let bodies = std::iter::from_fn(move || {
+        let i = counter.fetch_add(1, Ordering::SeqCst);
+        (i < 300).then(|| weather(&format!("lazy-{i}")))
+    });
+    let mut rx = client.send_all(bodies, Stage::Development, Region::NorthAmerica, 4);
+    let mut indices = Vec::new();
+    while let Some((i, result)) = rx.recv().await {
+        result.unwrap_or_else(|e| panic!("{i}: {e}"));
+        indices.push(i);
+    }
+    indices.sort_unstable();
+    assert_eq!(indices, (0..300).collect::<Vec<_>>());
+    assert_eq!(emulator.accepted().len(), 300);
+    // 300 bodies and one `None` per sender that found the iterator empty.
+    assert_eq!(taken.load(Ordering::SeqCst), 304);
+}
