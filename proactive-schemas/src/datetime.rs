@@ -58,23 +58,28 @@ impl DateTime {
     /// assert!(e.reason().starts_with("after the latest instant supported"));
     /// ```
     pub fn parse(text: &str) -> Result<Self, DateTimeError> {
-        let err = |reason| DateTimeError {
+        let instant = Self::instant(text).map_err(|reason| DateTimeError {
             text: text.to_owned(),
             reason,
-        };
-        check_syntax(text).map_err(err)?;
-        // jiff accepts a superset of RFC 3339; the syntax check above keeps it to RFC 3339.
-        let instant = jiff::Timestamp::from_str(text).map_err(|_| {
-            // A real calendar date and time that jiff cannot place on its time line lies past
-            // the end of its range (its timestamps end a little before year 10000).
-            match text.get(..19).map(jiff::civil::DateTime::from_str) {
-                Some(Ok(_)) => err("after the latest instant supported, 9999-12-30T22:00:00.999999999Z"),
-                _ => err("no such date or time"),
-            }
         })?;
         Ok(DateTime {
             text: text.into(),
             instant,
+        })
+    }
+
+    /// The instant a date-time names, by the same rules as [`DateTime::parse`], without keeping
+    /// its text (nothing allocated): for checks that only need the answer.
+    pub(crate) fn instant(text: &str) -> Result<jiff::Timestamp, &'static str> {
+        check_syntax(text)?;
+        // jiff accepts a superset of RFC 3339; the syntax check above keeps it to RFC 3339.
+        jiff::Timestamp::from_str(text).map_err(|_| {
+            // A real calendar date and time that jiff cannot place on its time line lies past
+            // the end of its range (its timestamps end a little before year 10000).
+            match text.get(..19).map(jiff::civil::DateTime::from_str) {
+                Some(Ok(_)) => "after the latest instant supported, 9999-12-30T22:00:00.999999999Z",
+                _ => "no such date or time",
+            }
         })
     }
 

@@ -91,8 +91,8 @@ pub fn expiry_passed(request: &Value, now: jiff::Timestamp) -> bool {
     request
         .get("expiryTime")
         .and_then(Value::as_str)
-        .and_then(|s| DateTime::parse(s).ok())
-        .is_some_and(|e| e.timestamp() <= now)
+        .and_then(|s| DateTime::instant(s).ok())
+        .is_some_and(|e| e <= now)
 }
 
 /// [`Validator::validate_for_sending`] with the built-in catalogue.

@@ -1,7 +1,7 @@
 //! The rules JSON Schema cannot express (spec §4): the expiry window, integers that fit the
 //! generated types, and the localized-attribute cross-references.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use proactive_spec::{is_alexa_locale, is_valid_key, push_pointer_token, ALEXA_LOCALES, LOCALIZED_PREFIX};
 use serde_json::Value;
@@ -14,17 +14,15 @@ use crate::meta::{AttributeKind, AttributeMeta, EventMeta};
 /// Spec §4: expiryTime is 5 minutes to 24 hours after timestamp, both bounds inclusive.
 pub(super) fn expiry_window(request: &Value, found: &mut Found) {
     let parse = |key: &str| {
-        request
-            .get(key)
-            .and_then(Value::as_str)
-            .and_then(|s| DateTime::parse(s).ok())
+        let text = request.get(key).and_then(Value::as_str)?;
+        DateTime::instant(text).ok().map(|instant| (text, instant))
     };
-    let (Some(timestamp), Some(expiry)) = (parse("timestamp"), parse("expiryTime")) else {
+    let (Some((timestamp, start)), Some((expiry, end))) = (parse("timestamp"), parse("expiryTime")) else {
         // A missing or malformed date-time is reported by the schema, whose `date-time` is this
         // same `DateTime::parse`: nothing passes unchecked.
         return;
     };
-    let gap = expiry.timestamp().duration_since(timestamp.timestamp());
+    let gap = end.duration_since(start);
     let min = jiff::SignedDuration::from_mins(5);
     let max = jiff::SignedDuration::from_hours(24);
     if gap < jiff::SignedDuration::ZERO {
@@ -64,10 +62,12 @@ pub(super) fn human(d: jiff::SignedDuration) -> String {
     parts.join(" ")
 }
 
-/// A `"localizedattribute:<key>"` reference found in the payload.
-pub(super) struct KeyRef<'a> {
-    key: &'a str,
-    pointer: String,
+/// The `"localizedattribute:<key>"` references found in the payload.
+enum Refs<'v> {
+    /// Every reference with its pointer (each is an error when `localizedAttributes` is empty).
+    Every(Vec<(&'v str, String)>),
+    /// Each key once, with where it is first referenced and how often.
+    Keys(BTreeMap<&'v str, Uses>),
 }
 
 /// Arrays nested in arrays deeper than this are not searched for references (no schema of the
@@ -162,7 +162,7 @@ fn payload_keys<'v>(
     trail: &mut Trail<'v>,
     nesting: usize,
     found: &mut Found,
-    out: &mut Vec<KeyRef<'v>>,
+    out: &mut Refs<'v>,
 ) {
     match value {
         Value::Object(map) => {
@@ -222,10 +222,21 @@ fn payload_keys<'v>(
                     )
                 });
             } else {
-                out.push(KeyRef {
-                    key,
-                    pointer: trail.pointer(),
-                });
+                match out {
+                    Refs::Every(all) => all.push((key, trail.pointer())),
+                    Refs::Keys(keys) => match keys.get_mut(key) {
+                        Some(uses) => uses.count += 1,
+                        None => {
+                            keys.insert(
+                                key,
+                                Uses {
+                                    first: trail.pointer(),
+                                    count: 1,
+                                },
+                            );
+                        }
+                    },
+                }
             }
         }
         _ => {}
@@ -233,8 +244,8 @@ fn payload_keys<'v>(
 }
 
 /// Where a localized key is referenced: the first place, and how many places in all.
-pub(super) struct Uses<'a> {
-    first: &'a str,
+struct Uses {
+    first: String,
     count: usize,
 }
 
@@ -247,44 +258,42 @@ pub(super) struct Uses<'a> {
 /// only while the report keeps errors at its pointer.
 pub(super) fn localized(request: &Value, event: Option<(&EventMeta, &AttributeTree)>, found: &mut Found) {
     let meta = event.map(|(meta, _)| meta);
-    let mut refs = Vec::new();
+    let entries = match request.get("localizedAttributes") {
+        Some(Value::Array(entries)) => Some(entries),
+        _ => None, // missing or not an array: reported by the schema
+    };
+    let mut refs = match entries {
+        Some(entries) if entries.is_empty() => Refs::Every(Vec::new()),
+        _ => Refs::Keys(BTreeMap::new()),
+    };
     let payload = request.get("event").and_then(|e| e.get("payload"));
     if let (Some((meta, tree)), Some(payload @ Value::Object(_))) = (event, payload) {
         payload_keys(meta, tree, payload, &mut Trail(Vec::new()), 0, found, &mut refs);
     }
-    let Some(Value::Array(entries)) = request.get("localizedAttributes") else {
-        return; // missing or not an array: reported by the schema
-    };
-    if entries.is_empty() {
-        for r in &refs {
-            found.error(r.pointer.as_str(), || {
-                format!(
-                    "references the localized key `{}`, but localizedAttributes is empty",
-                    r.key
-                )
-            });
-        }
-        return;
-    }
     // Keys are ASCII letters and digits, so a key's order is its pointer's order.
-    let mut keys: BTreeMap<&str, Uses> = BTreeMap::new();
-    for r in &refs {
-        keys.entry(r.key).and_modify(|u| u.count += 1).or_insert(Uses {
-            first: &r.pointer,
-            count: 1,
-        });
-    }
-
-    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let (entries, keys) = match (entries, refs) {
+        (Some(entries), Refs::Keys(keys)) => (entries, keys),
+        (_, Refs::Every(all)) => {
+            for (key, pointer) in all {
+                found.error(pointer, || {
+                    format!("references the localized key `{key}`, but localizedAttributes is empty")
+                });
+            }
+            return;
+        }
+        (None, Refs::Keys(_)) => return,
+    };
+    // Locales seen so far and their entry: a list, as there are only a few.
+    let mut seen: Vec<(&str, usize)> = Vec::new();
     for (i, entry) in entries.iter().enumerate() {
         let Value::Object(entry) = entry else { continue }; // reported by the schema
         let Some(locale) = entry.get("locale").and_then(Value::as_str) else {
             continue;
         };
-        let pointer = format!("/localizedAttributes/{i}/locale");
+        let pointer = || format!("/localizedAttributes/{i}/locale");
         if !is_alexa_locale(locale) {
             found.error_with(
-                pointer,
+                pointer(),
                 || {
                     format!(
                         "{} (one of {})",
@@ -294,15 +303,15 @@ pub(super) fn localized(request: &Value, event: Option<(&EventMeta, &AttributeTr
                 },
                 || suggestion(locale, ALEXA_LOCALES.iter().copied()),
             );
-        } else if let Some(first) = seen.get(locale) {
-            found.error(pointer, || {
+        } else if let Some((_, first)) = seen.iter().find(|(l, _)| *l == locale) {
+            found.error(pointer(), || {
                 format!("locale `{locale}` already has an entry (/localizedAttributes/{first})")
             });
         } else {
-            seen.insert(locale, i);
+            seen.push((locale, i));
             if let Some(supported) = meta.and_then(|m| m.locales) {
                 if !supported.contains(&locale) {
-                    found.warning(pointer, || {
+                    found.warning(pointer(), || {
                         format!(
                             "Amazon supports `{}` only in {}; `{locale}` users may not hear it",
                             meta.map_or("", |m| m.name),
@@ -314,6 +323,17 @@ pub(super) fn localized(request: &Value, event: Option<(&EventMeta, &AttributeTr
         }
     }
 
+    // Most bodies define every referenced key in every entry, and nothing more: nothing to say.
+    let exact = entries.iter().all(|entry| match entry {
+        Value::Object(entry) => {
+            let others = entry.len() - usize::from(entry.contains_key("locale"));
+            keys.keys().all(|k| entry.contains_key(*k)) && (meta.is_none() || others == keys.len())
+        }
+        _ => true,
+    });
+    if exact {
+        return;
+    }
     // Entries in the order of their pointers (`/localizedAttributes/10` before `/2`), so once the
     // report keeps no more errors at an entry's pointers, it keeps none at the later entries'.
     let mut order: Vec<(String, usize)> = (0..entries.len())
