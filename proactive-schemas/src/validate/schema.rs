@@ -9,8 +9,37 @@ use crate::datetime::DateTime;
 
 pub(super) struct Compiled {
     validator: Option<jsonschema::Validator>,
-    schema: Value,
+    /// The property names of every object schema, by the schema's JSON pointer: what an unknown
+    /// property is compared with for a suggestion, looked up without building a pointer.
+    properties: std::collections::HashMap<String, Vec<String>>,
     problem: Option<String>,
+}
+
+/// Records the property names of every schema object under `node` (pointer `at`).
+fn property_names(node: &Value, at: &mut String, out: &mut std::collections::HashMap<String, Vec<String>>) {
+    match node {
+        Value::Object(members) => {
+            if let Some(Value::Object(props)) = members.get("properties") {
+                out.insert(at.clone(), props.keys().cloned().collect());
+            }
+            for (key, child) in members {
+                let len = at.len();
+                push_pointer_token(at, key);
+                property_names(child, at, out);
+                at.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                let len = at.len();
+                at.push('/');
+                at.push_str(&i.to_string());
+                property_names(child, at, out);
+                at.truncate(len);
+            }
+        }
+        _ => {}
+    }
 }
 
 impl Compiled {
@@ -20,20 +49,22 @@ impl Compiled {
             Err(e) => {
                 return Compiled {
                     validator: None,
-                    schema: Value::Null,
+                    properties: Default::default(),
                     problem: Some(format!("schema is not valid JSON: {e}")),
                 }
             }
         };
+        let mut properties = Default::default();
+        property_names(&schema, &mut String::new(), &mut properties);
         match compile(&schema) {
             Ok(v) => Compiled {
                 validator: Some(v),
-                schema,
+                properties,
                 problem: None,
             },
             Err(e) => Compiled {
                 validator: None,
-                schema,
+                properties,
                 problem: Some(format!("schema does not compile: {e}")),
             },
         }
@@ -236,10 +267,9 @@ pub(super) fn schema_errors(compiled: &Compiled, instance: &Value, prefix: &str,
 pub(super) fn known_properties<'s>(compiled: &'s Compiled, schema_path: &str) -> Vec<&'s str> {
     let parent = schema_path.strip_suffix("/additionalProperties").unwrap_or(schema_path);
     compiled
-        .schema
-        .pointer(&format!("{parent}/properties"))
-        .and_then(Value::as_object)
-        .map(|m| m.keys().map(String::as_str).collect())
+        .properties
+        .get(parent)
+        .map(|names| names.iter().map(String::as_str).collect())
         .unwrap_or_default()
 }
 
