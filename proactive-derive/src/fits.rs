@@ -224,12 +224,75 @@ impl Field<'_> {
     }
 }
 
+/// The last segment of a type path without a qualified self (`std::string::String` -> `String`),
+/// and its generic arguments.
+fn last_segment(ty: &syn::Type) -> Option<&syn::PathSegment> {
+    match ty {
+        syn::Type::Path(p) if p.qself.is_none() => p.path.segments.last(),
+        syn::Type::Group(g) => last_segment(&g.elem),
+        syn::Type::Paren(p) => last_segment(&p.elem),
+        _ => None,
+    }
+}
+
+/// The single type argument of `Vec<T>` or the first of `BoundedVec<T, MIN, MAX>`.
+fn item_type(ty: &syn::Type) -> Option<&syn::Type> {
+    let segment = last_segment(ty)?;
+    if segment.ident != "Vec" && segment.ident != "BoundedVec" {
+        return None;
+    }
+    match &segment.arguments {
+        syn::PathArguments::AngleBracketed(args) => args.args.iter().find_map(|a| match a {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
+/// Whether a field's type is written as one of the types `Fits` is implemented for, for this
+/// attribute (`String` for a string, `AlertType` for the enum `AlertType`, …). Such a field needs
+/// no field-specific error message: rustc still checks it, through `Fits` itself.
+fn written_as_fitting(source: &Source, ty: &syn::Type, attribute: &Type) -> bool {
+    let plain =
+        |names: &[&str]| last_segment(ty).is_some_and(|s| s.arguments.is_none() && names.iter().any(|n| s.ident == n));
+    let is_str = matches!(ty, syn::Type::Reference(r) if r.mutability.is_none()
+        && matches!(&*r.elem, syn::Type::Path(p) if p.path.is_ident("str")));
+    const INTEGERS: &[&str] = &["i64", "i32", "i16", "i8", "u32", "u16", "u8"];
+    match attribute {
+        Type::String { localizable: false, .. } => plain(&["String"]) || is_str,
+        Type::Integer(_) => plain(INTEGERS),
+        Type::Number(_) => plain(&["f64", "f32"]) || plain(INTEGERS),
+        Type::Boolean => plain(&["bool"]),
+        Type::DateTime => plain(&["DateTime", "Timestamp", "String"]),
+        Type::Enum(e) if source.builtin => plain(&[e.rust_name.as_str()]),
+        Type::Object(o) if source.builtin => plain(&[o.rust_name.as_str()]),
+        Type::Array { items, .. } => match (items.as_ref(), item_type(ty)) {
+            (Type::Enum(e), Some(item)) if source.builtin => {
+                last_segment(item).is_some_and(|s| s.arguments.is_none() && s.ident == e.rust_name)
+            }
+            (Type::String { .. } | Type::DateTime, Some(item))
+                if last_segment(ty).is_some_and(|s| s.ident == "Vec") =>
+            {
+                last_segment(item).is_some_and(|s| s.arguments.is_none() && s.ident == "String")
+                    || matches!(item, syn::Type::Reference(r) if matches!(&*r.elem, syn::Type::Path(p) if p.path.is_ident("str")))
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
 /// The JSON of a field that covers an attribute: `value` is a `&ty`. Type errors sit under `ty`
 /// and name the attribute and the types that fit it.
 pub(crate) fn attribute(source: &Source, field: &Field, attribute: &Type, required: bool) -> TokenStream {
     let ty = field.ty;
     let span = ty.span();
     let kind = crate::emit::kind(source, attribute, span);
+    if written_as_fitting(source, ty, attribute) {
+        // Less code to compile: the generic check alone.
+        return quote_spanned!(span=> ::proactive_schemas::__private::attribute::<#kind, #ty>(value));
+    }
     let w = words(source, field.path, attribute, required);
     let message = format!(
         "`{{Self}}` cannot hold `{}`, {}; use {}",
@@ -263,6 +326,11 @@ pub(crate) fn attribute(source: &Source, field: &Field, attribute: &Type, requir
 pub(crate) fn localized(field: &Field) -> TokenStream {
     let ty = field.ty;
     let span = ty.span();
+    if last_segment(ty).is_some_and(|s| s.ident == "Localized") {
+        // Written as the type that fits: the generic function checks it, with less code.
+        let name = field.ident.to_string();
+        return quote_spanned!(span=> ::proactive_schemas::__private::localized::<_>(value, #name, locale)?);
+    }
     let message = format!(
         "`{{Self}}` cannot hold the localized attribute `{}`; use `Localized<String>`",
         escape(field.path)
