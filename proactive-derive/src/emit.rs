@@ -124,12 +124,16 @@ pub(crate) fn emit(event: &Event, covered: &[Covered]) -> TokenStream {
                 const NAME: &'static str = #event_name;
                 const LOCALES: &'static [&'static str] = &[#(#locales),*];
 
+                // `#[inline]`: compiled where it is called, like serde's generic `Serialize`,
+                // not once more in every crate that only defines the struct.
+                #[inline]
                 fn payload(&self) -> ::proactive_schemas::__private::serde_json::Value {
                     let mut payload = ::proactive_schemas::__private::serde_json::Map::new();
                     #(#sets)*
                     ::proactive_schemas::__private::serde_json::Value::Object(payload)
                 }
 
+                #[inline]
                 fn localized_attributes(
                     &self,
                 ) -> ::std::result::Result<::std::vec::Vec<::proactive_schemas::LocalizedAttributes>, ::proactive_schemas::MissingLocale> {

@@ -54,12 +54,15 @@ pub mod __private;
 macro_rules! __json_schema {
     (impl [$($generics:tt)*] for [$($ty:tt)*] where [$($where:tt)*] { name: $name:expr, id: $id:expr, schema_text: $text:expr $(,)? }) => {
         impl $($generics)* $crate::__private::schemars::JsonSchema for $($ty)* $($where)* {
+            #[inline]
             fn schema_name() -> ::std::borrow::Cow<'static, str> {
                 ::std::borrow::Cow::Borrowed($name)
             }
+            #[inline]
             fn schema_id() -> ::std::borrow::Cow<'static, str> {
                 ::std::borrow::Cow::Borrowed($id)
             }
+            #[inline]
             fn json_schema(_: &mut $crate::__private::schemars::SchemaGenerator) -> $crate::__private::schemars::Schema {
                 $crate::__private::schema_from_str($text)
             }
@@ -67,12 +70,15 @@ macro_rules! __json_schema {
     };
     (impl [$($generics:tt)*] for [$($ty:tt)*] where [$($where:tt)*] { name: $name:expr, id: $id:expr, same_as: $same:ty $(,)? }) => {
         impl $($generics)* $crate::__private::schemars::JsonSchema for $($ty)* $($where)* {
+            #[inline]
             fn schema_name() -> ::std::borrow::Cow<'static, str> {
                 ::std::borrow::Cow::Borrowed($name)
             }
+            #[inline]
             fn schema_id() -> ::std::borrow::Cow<'static, str> {
                 ::std::borrow::Cow::Borrowed($id)
             }
+            #[inline]
             fn json_schema(generator: &mut $crate::__private::schemars::SchemaGenerator) -> $crate::__private::schemars::Schema {
                 <$same as $crate::__private::schemars::JsonSchema>::json_schema(generator)
             }
