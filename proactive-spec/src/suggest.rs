@@ -31,7 +31,39 @@ pub(crate) fn known_mistake(input: &str) -> Option<&'static str> {
 /// Edit distance in which swapping two neighbouring letters is one edit, like a changed one
 /// (`evnet` is one edit from `event`): optimal string alignment, by characters.
 pub(crate) fn distance(a: &str, b: &str) -> usize {
-    strsim::osa_distance(a, b)
+    if a.is_ascii() && b.is_ascii() && b.len() < STACK {
+        osa_ascii(a.as_bytes(), b.as_bytes())
+    } else {
+        strsim::osa_distance(a, b)
+    }
+}
+
+/// ASCII names up to this many bytes are lowercased and measured on the stack, without
+/// allocating (most property names, enum values and locales are).
+const STACK: usize = 128;
+
+/// [`strsim::osa_distance`] for ASCII, `b` shorter than [`STACK`]: the same dynamic programme
+/// over three rows on the stack (two rows back, for a transposition; the previous; the current).
+fn osa_ascii(a: &[u8], b: &[u8]) -> usize {
+    let n = b.len();
+    let mut rows = [[0usize; STACK]; 3];
+    let (mut two, mut prev, mut cur) = (0, 1, 2);
+    for (j, cell) in rows[prev][..=n].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        rows[cur][0] = i;
+        for j in 1..=n {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (rows[prev][j] + 1).min(rows[cur][j - 1] + 1).min(rows[prev][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(rows[two][j - 2] + 1);
+            }
+            rows[cur][j] = d;
+        }
+        (two, prev, cur) = (prev, cur, two);
+    }
+    rows[prev][n]
 }
 
 /// The candidate closest to `input`, if it is close enough to be a likely typo.
@@ -67,18 +99,33 @@ pub fn suggest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
         if meant == Some(c) {
             meant_listed = Some(c);
         }
-        let c_lower = c.to_lowercase();
         // The distance is at least the difference in length: a candidate that cannot beat the
         // best so far is not measured (the result is the same, found faster).
         if let Some((bd, _)) = best {
-            if lower_chars.abs_diff(c_lower.chars().count()) >= bd {
+            if c.is_ascii() && lower_chars.abs_diff(c.len()) >= bd {
                 continue;
             }
         }
+        let mut buf = [0u8; STACK];
+        let owned;
+        let c_lower: &str = if c.is_ascii() && c.len() < STACK {
+            for (to, from) in buf.iter_mut().zip(c.bytes()) {
+                *to = from.to_ascii_lowercase();
+            }
+            std::str::from_utf8(&buf[..c.len()]).unwrap_or_default()
+        } else {
+            owned = c.to_lowercase();
+            if let Some((bd, _)) = best {
+                if lower_chars.abs_diff(owned.chars().count()) >= bd {
+                    continue;
+                }
+            }
+            &owned
+        };
         let d = if c_lower == lower {
             0
         } else {
-            distance(&lower, &c_lower)
+            distance(&lower, c_lower)
         };
         if best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
@@ -95,6 +142,15 @@ pub fn suggest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The stack version measures exactly what `strsim` does (a small alphabet, so that
+        /// swaps and repeats are common).
+        #[test]
+        fn the_ascii_distance_is_strsims(a in "[abcA-C_-]{0,20}", b in "[abcA-C_-]{0,20}") {
+            proptest::prop_assert_eq!(osa_ascii(a.as_bytes(), b.as_bytes()), strsim::osa_distance(&a, &b));
+        }
+    }
 
     #[test]
     fn distance_counts_a_swap_as_one_edit() {
