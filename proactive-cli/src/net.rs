@@ -193,7 +193,9 @@ pub(crate) fn send(args: SendArgs) -> io::Result<ExitCode> {
         println!("{line}");
     }
     let total = items.len();
-    let rt = runtime()?;
+    // One thread drives every connection: sending is waiting on sockets, and a second thread
+    // would cost more in hand-overs than it saves (and leaves a core to whatever answers).
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     // The bodies move into the sender (no copies); their locations stay for the report.
     let (locations, bodies): (Vec<String>, Vec<Value>) = items.into_iter().map(|i| (i.location, i.body)).unzip();
     let summary = rt.block_on(async {
