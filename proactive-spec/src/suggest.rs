@@ -55,7 +55,9 @@ fn osa_ascii(a: &[u8], b: &[u8]) -> usize {
         rows[cur][0] = i;
         for j in 1..=n {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut d = (rows[prev][j] + 1).min(rows[cur][j - 1] + 1).min(rows[prev][j - 1] + cost);
+            let mut d = (rows[prev][j] + 1)
+                .min(rows[cur][j - 1] + 1)
+                .min(rows[prev][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 d = d.min(rows[two][j - 2] + 1);
             }
@@ -89,21 +91,29 @@ pub fn suggest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
     }
     let lower = input.to_lowercase();
     let lower_chars = lower.chars().count();
+    let input_counts = ascii_counts(&lower);
     let meant = known_mistake(input);
     let mut meant_listed = None;
-    let mut best: Option<(usize, &'a str)> = None;
-    for c in candidates {
+    // The closest candidate is the one with the smallest distance, the earliest on a tie. Each
+    // candidate's distance has a cheap lower bound (the difference in length, and half the
+    // letters one has and the other lacks); measuring in the order of those bounds, a candidate
+    // whose bound cannot beat the best found is never measured. Same answer, found faster.
+    let mut bounded: Vec<(usize, usize, &'a str)> = Vec::new();
+    for (index, c) in candidates.into_iter().enumerate() {
         if c == input {
             continue;
         }
         if meant == Some(c) {
             meant_listed = Some(c);
         }
-        // The distance is at least the difference in length: a candidate that cannot beat the
-        // best so far is not measured (the result is the same, found faster).
-        if let Some((bd, _)) = best {
-            if c.is_ascii() && lower_chars.abs_diff(c.len()) >= bd {
-                continue;
+        bounded.push((lower_bound(&lower, lower_chars, input_counts.as_ref(), c), index, c));
+    }
+    bounded.sort_unstable();
+    let mut best: Option<(usize, usize, &'a str)> = None;
+    for (bound, index, c) in bounded {
+        if let Some((bd, bi, _)) = best {
+            if bound > bd || (bound == bd && index > bi) {
+                break; // sorted by bound: no later candidate can win either
             }
         }
         let mut buf = [0u8; STACK];
@@ -115,23 +125,14 @@ pub fn suggest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
             std::str::from_utf8(&buf[..c.len()]).unwrap_or_default()
         } else {
             owned = c.to_lowercase();
-            if let Some((bd, _)) = best {
-                if lower_chars.abs_diff(owned.chars().count()) >= bd {
-                    continue;
-                }
-            }
             &owned
         };
-        let d = if c_lower == lower {
-            0
-        } else {
-            distance(&lower, c_lower)
-        };
-        if best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, c));
+        let d = if c_lower == lower { 0 } else { distance(&lower, c_lower) };
+        if best.is_none_or(|(bd, bi, _)| (d, index) < (bd, bi)) {
+            best = Some((d, index, c));
         }
     }
-    let (d, c) = best?;
+    let (d, _, c) = best?;
     if d > 0 && meant_listed.is_some() {
         return meant_listed;
     }
@@ -139,9 +140,72 @@ pub fn suggest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
     (d <= limit).then_some(c)
 }
 
+/// How often each ASCII byte occurs in lowercase ASCII text; `None` for other text.
+fn ascii_counts(lower: &str) -> Option<[u16; 128]> {
+    if !lower.is_ascii() || lower.len() >= STACK {
+        return None;
+    }
+    let mut counts = [0u16; 128];
+    for b in lower.bytes() {
+        counts[usize::from(b)] += 1;
+    }
+    Some(counts)
+}
+
+/// A lower bound of the distance between `lower` (the lowercased input) and `c` lowercased:
+/// the difference in length, and, for ASCII, half the letters that occur in one more often than
+/// in the other (an insertion or deletion changes that count by one, a substitution by two, a
+/// swap not at all).
+fn lower_bound(lower: &str, lower_chars: usize, input_counts: Option<&[u16; 128]>, c: &str) -> usize {
+    let (Some(input_counts), true) = (input_counts, c.is_ascii() && c.len() < STACK) else {
+        return if c.is_ascii() { lower_chars.abs_diff(c.len()) } else { 0 };
+    };
+    let mut counts = *input_counts;
+    let mut surplus = 0usize; // letters of `c` beyond the input's
+    for b in c.bytes() {
+        let slot = &mut counts[usize::from(b.to_ascii_lowercase())];
+        if *slot > 0 {
+            *slot -= 1;
+        } else {
+            surplus += 1;
+        }
+    }
+    let missing = lower.len() + surplus - c.len(); // letters of the input `c` lacks
+    (surplus + missing).div_ceil(2).max(lower_chars.abs_diff(c.len()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `suggest` as it was before the lower bounds: every candidate measured, in order.
+    fn suggest_by_measuring_all<'a>(input: &str, candidates: &[&'a str]) -> Option<&'a str> {
+        if input.chars().count() > MAX_SUGGESTED_INPUT {
+            return None;
+        }
+        let lower = input.to_lowercase();
+        let meant = known_mistake(input);
+        let mut meant_listed = None;
+        let mut best: Option<(usize, &'a str)> = None;
+        for &c in candidates {
+            if c == input {
+                continue;
+            }
+            if meant == Some(c) {
+                meant_listed = Some(c);
+            }
+            let d = strsim::osa_distance(&lower, &c.to_lowercase());
+            if best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, c));
+            }
+        }
+        let (d, c) = best?;
+        if d > 0 && meant_listed.is_some() {
+            return meant_listed;
+        }
+        let limit = (input.chars().count().max(c.chars().count()) / 3).max(1);
+        (d <= limit).then_some(c)
+    }
 
     proptest::proptest! {
         /// The stack version measures exactly what `strsim` does (a small alphabet, so that
@@ -149,6 +213,19 @@ mod tests {
         #[test]
         fn the_ascii_distance_is_strsims(a in "[abcA-C_-]{0,20}", b in "[abcA-C_-]{0,20}") {
             proptest::prop_assert_eq!(osa_ascii(a.as_bytes(), b.as_bytes()), strsim::osa_distance(&a, &b));
+        }
+
+        /// Skipping candidates by their lower bounds never changes the suggestion.
+        #[test]
+        fn bounds_never_change_the_suggestion(
+            input in "[abcdAB_é-]{0,12}",
+            candidates in proptest::collection::vec("[abcdAB_é-]{0,12}", 0..8),
+        ) {
+            let candidates: Vec<&str> = candidates.iter().map(String::as_str).collect();
+            proptest::prop_assert_eq!(
+                suggest(&input, candidates.iter().copied()),
+                suggest_by_measuring_all(&input, &candidates)
+            );
         }
     }
 
