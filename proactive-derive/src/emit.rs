@@ -92,6 +92,24 @@ pub(crate) fn emit(event: &Event, covered: &[Covered]) -> TokenStream {
             const _: &[u8] = ::std::include_bytes!(#f);
         )
     });
+    // Without a localized field there is nothing per locale: no loop to compile.
+    let localized_body = if entries.is_empty() {
+        quote!(::std::result::Result::Ok(::std::vec::Vec::new()))
+    } else {
+        quote! {
+            let mut entries = ::std::vec::Vec::new();
+            for locale in Self::LOCALES {
+                let locale: &'static str = locale;
+                let mut entry = ::proactive_schemas::LocalizedAttributes::new(locale, ::std::iter::empty::<(&str, &str)>());
+                #(#entries)*
+                if entry.values.is_empty() {
+                    break;
+                }
+                entries.push(entry);
+            }
+            ::std::result::Result::Ok(entries)
+        }
+    };
     // `schemars::JsonSchema` (when `proactive_schemas` has its `schemars` feature): the schema of
     // the payload the struct becomes, which is the event's payload schema.
     let struct_name = name.to_string();
@@ -137,17 +155,7 @@ pub(crate) fn emit(event: &Event, covered: &[Covered]) -> TokenStream {
                 fn localized_attributes(
                     &self,
                 ) -> ::std::result::Result<::std::vec::Vec<::proactive_schemas::LocalizedAttributes>, ::proactive_schemas::MissingLocale> {
-                    let mut entries = ::std::vec::Vec::new();
-                    for locale in Self::LOCALES {
-                        let locale: &'static str = locale;
-                        let mut entry = ::proactive_schemas::LocalizedAttributes::new(locale, ::std::iter::empty::<(&str, &str)>());
-                        #(#entries)*
-                        if entry.values.is_empty() {
-                            break;
-                        }
-                        entries.push(entry);
-                    }
-                    ::std::result::Result::Ok(entries)
+                    #localized_body
                 }
             }
         };
