@@ -28,16 +28,6 @@ pub(crate) fn display_name(path: &Path) -> String {
     }
 }
 
-/// The non-blank lines of an NDJSON text, each with its line number (from 1).
-pub(crate) fn ndjson_lines(bytes: &[u8]) -> Vec<(usize, &[u8])> {
-    bytes
-        .split(|&b| b == b'\n')
-        .enumerate()
-        .filter(|(_, line)| !line.iter().all(u8::is_ascii_whitespace))
-        .map(|(i, line)| (i + 1, line))
-        .collect()
-}
-
 /// Where a request came from: a file, or one line of an NDJSON file.
 #[derive(Clone, Copy)]
 pub(crate) struct Location<'a> {
@@ -124,10 +114,7 @@ mod tests {
     fn syntax_errors_have_one_format_with_the_ndjson_line() {
         let e = parse(Location::file("a.json"), b"{\n  \"x\": 1,\n}").unwrap_err();
         assert_eq!(e, "a.json:3:1: error: invalid JSON: a comma before a closing bracket");
-        let lines = ndjson_lines(b"{}\n\n  \n{,}\n");
-        assert_eq!(lines.iter().map(|(n, _)| *n).collect::<Vec<_>>(), [1, 4]);
-        let (n, text) = lines[1];
-        let e = parse(Location::line("b.ndjson", n), text).unwrap_err();
+        let e = parse(Location::line("b.ndjson", 4), b"{,}").unwrap_err();
         assert_eq!(
             e,
             "b.ndjson:4:2: error: invalid JSON: expected an object key in double quotes"

@@ -3,14 +3,17 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use clap::Args;
-use proactive_client::{Client, Credentials, Error, Region, Retry, Stage, Summary};
+use proactive_client::{Client, Credentials, Error, Region, Retry, Stage};
+
+use crate::bodies::{self, Bodies, Ledger};
 use proactive_emulator::{Config, Emulator, Faults};
 use serde_json::Value;
 
-use crate::input::{display_name, ndjson_lines, parse, print_report, read_input, Location};
+use crate::input::{display_name, print_report};
 
 /// Exit status of `send` when no request was rejected but some outcomes are unknown.
 const EXIT_UNKNOWN: u8 = 3;
@@ -120,36 +123,6 @@ fn runtime() -> io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread().enable_all().build()
 }
 
-/// One request to send: where it came from and its body.
-struct Item {
-    location: String,
-    body: Value,
-}
-
-fn read_items(paths: &[PathBuf], ndjson: bool) -> Result<(Vec<Item>, Vec<String>), io::Error> {
-    let mut items = Vec::new();
-    let mut broken = Vec::new();
-    for path in paths {
-        let name = display_name(path);
-        let bytes = read_input(path)?;
-        let mut one = |location: Location, bytes: &[u8]| match parse(location, bytes) {
-            Ok(body) => items.push(Item {
-                location: location.prefix(),
-                body,
-            }),
-            Err(diagnostic) => broken.push(diagnostic),
-        };
-        if ndjson {
-            for (n, line) in ndjson_lines(&bytes) {
-                one(Location::line(&name, n), line);
-            }
-        } else {
-            one(Location::file(&name), &bytes);
-        }
-    }
-    Ok((items, broken))
-}
-
 pub(crate) fn send(args: SendArgs) -> io::Result<ExitCode> {
     let usage = |e: String| {
         eprintln!("error: {e}");
@@ -182,64 +155,58 @@ pub(crate) fn send(args: SendArgs) -> io::Result<ExitCode> {
         Ok(c) => c,
         Err(e) => return usage(e.to_string()),
     };
-    let (mut items, broken) = read_items(&args.paths, args.ndjson)?;
-    if args.restamp {
+    let inputs = bodies::open_all(&args.paths)?;
+    let edit: Option<Box<dyn FnMut(&mut Value) + Send>> = if args.restamp {
         let now = proactive_schemas::DateTime::now();
-        for item in &mut items {
-            restamp_window(&mut item.body, &now);
-        }
-    }
-    for line in &broken {
-        println!("{line}");
-    }
-    let total = items.len();
+        Some(Box::new(move |body: &mut Value| restamp_window(body, &now)))
+    } else {
+        None
+    };
+    let ledger = Arc::new(Mutex::new(Ledger::default()));
+    let bodies = Bodies::new(inputs, args.ndjson, edit, Arc::clone(&ledger));
     // One thread drives every connection: sending is waiting on sockets, and a second thread
     // would cost more in hand-overs than it saves (and leaves a core to whatever answers).
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    // The bodies move into the sender (no copies); their locations stay for the report.
-    let (locations, bodies): (Vec<String>, Vec<Value>) = items.into_iter().map(|i| (i.location, i.body)).unzip();
-    let summary = rt.block_on(async {
+    let progress = io::stderr().is_terminal();
+    let (mut accepted, mut failed, mut unknown) = (0usize, 0usize, 0usize);
+    // Each result is written as it arrives; the bodies are read as senders become free.
+    rt.block_on(async {
         let mut rx = client.send_all(bodies, stage, region, args.concurrency);
-        let progress = io::stderr().is_terminal() && total > 1;
-        let mut summary = Summary::default();
-        let mut done = 0;
+        let mut out = io::stdout();
         while let Some((i, result)) = rx.recv().await {
-            done += 1;
-            summary.record(i, result);
+            let location = Ledger::take(&ledger, i);
+            match result {
+                Ok(_) => accepted += 1,
+                Err(error) if error.is_unknown() => {
+                    unknown += 1;
+                    writeln!(out, "{location}: warning: {error}")?;
+                }
+                Err(Error::Invalid(report)) => {
+                    failed += 1;
+                    print_report(&mut out.lock(), &location, &report, true)?;
+                }
+                Err(other) => {
+                    failed += 1;
+                    writeln!(out, "{location}: error: {other}")?;
+                }
+            }
             if progress {
-                let width = 30;
-                let filled = done * width / total;
-                eprint!(
-                    "\r[{}{}] {done}/{total} sent",
-                    "#".repeat(filled),
-                    "-".repeat(width - filled)
-                );
+                eprint!("\r{} sent", accepted + failed + unknown);
             }
         }
         if progress {
             eprintln!();
         }
-        summary.sort();
-        summary
-    });
-    let mut out = io::stdout().lock();
-    for (i, error) in &summary.failed {
-        let location = &locations[*i];
-        match error {
-            Error::Invalid(report) => print_report(&mut out, location, report, true)?,
-            other => writeln!(out, "{location}: error: {other}")?,
-        }
-    }
-    for (i, error) in &summary.unknown {
-        writeln!(out, "{}: warning: {error}", locations[*i])?;
-    }
-    let not_sent = summary.failed.len() + broken.len();
-    let unknown = summary.unknown.len();
+        Ok::<_, io::Error>(())
+    })?;
+    let (broken, read_error) = match ledger.lock() {
+        Ok(mut l) => (l.broken, l.error.take()),
+        Err(_) => (0, None),
+    };
+    let not_sent = failed + broken;
     eprintln!(
-        "{} request(s): {} accepted, {} not accepted{}{}",
-        total + broken.len(),
-        summary.accepted.len(),
-        not_sent,
+        "{} request(s): {accepted} accepted, {not_sent} not accepted{}{}",
+        accepted + failed + unknown + broken,
         if not_sent + unknown > 0 { " (listed above)" } else { "" },
         if unknown > 0 {
             format!(", {unknown} outcome unknown (safe to resend)")
@@ -247,6 +214,10 @@ pub(crate) fn send(args: SendArgs) -> io::Result<ExitCode> {
             String::new()
         }
     );
+    if let Some(e) = read_error {
+        eprintln!("error: {e}; the requests after it were not read");
+        return Ok(ExitCode::from(2));
+    }
     Ok(if not_sent > 0 {
         ExitCode::from(1)
     } else if unknown > 0 {
