@@ -33,6 +33,9 @@ impl Ledger {
     }
 }
 
+/// A change made to each body before it is handed out (`--restamp`).
+pub(crate) type Edit = Box<dyn FnMut(&mut Value) + Send>;
+
 /// An open input: a file or standard input.
 pub(crate) struct Input {
     name: String,
@@ -65,19 +68,14 @@ pub(crate) struct Bodies {
     current: Option<(Input, usize)>,
     ndjson: bool,
     /// Applied to each body before it is handed out (`--restamp`).
-    edit: Option<Box<dyn FnMut(&mut Value) + Send>>,
+    edit: Option<Edit>,
     ledger: Arc<Mutex<Ledger>>,
     next_index: usize,
     line: Vec<u8>,
 }
 
 impl Bodies {
-    pub(crate) fn new(
-        inputs: Vec<Input>,
-        ndjson: bool,
-        edit: Option<Box<dyn FnMut(&mut Value) + Send>>,
-        ledger: Arc<Mutex<Ledger>>,
-    ) -> Self {
+    pub(crate) fn new(inputs: Vec<Input>, ndjson: bool, edit: Option<Edit>, ledger: Arc<Mutex<Ledger>>) -> Self {
         Bodies {
             inputs: inputs.into_iter(),
             current: None,

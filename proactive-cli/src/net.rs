@@ -156,7 +156,7 @@ pub(crate) fn send(args: SendArgs) -> io::Result<ExitCode> {
         Err(e) => return usage(e.to_string()),
     };
     let inputs = bodies::open_all(&args.paths)?;
-    let edit: Option<Box<dyn FnMut(&mut Value) + Send>> = if args.restamp {
+    let edit: Option<bodies::Edit> = if args.restamp {
         let now = proactive_schemas::DateTime::now();
         Some(Box::new(move |body: &mut Value| restamp_window(body, &now)))
     } else {
