@@ -11,25 +11,38 @@ use serde_json::Value;
 
 use crate::input::{display_name, parse, Location};
 
+/// A body handed out and not yet reported: where it came from, and its reference id.
+pub(crate) struct InFlight {
+    pub(crate) location: String,
+    pub(crate) reference_id: Option<String>,
+}
+
 /// What the reading side shares with the side that reports results.
 #[derive(Default)]
 pub(crate) struct Ledger {
-    /// Where each body handed out and not yet reported came from, by its index.
-    pub(crate) locations: HashMap<usize, String>,
+    /// The bodies handed out and not yet reported, by index.
+    pub(crate) in_flight: HashMap<usize, InFlight>,
     /// Bodies that did not parse (already printed).
     pub(crate) broken: usize,
+    /// Bodies skipped because the journal lists their reference id.
+    pub(crate) skipped: usize,
+    /// Bytes of input read so far (for the progress bar).
+    pub(crate) read: u64,
     /// A read error that ended the input early.
     pub(crate) error: Option<io::Error>,
 }
 
 impl Ledger {
-    /// The location of a reported body, forgotten once reported.
-    pub(crate) fn take(ledger: &Mutex<Ledger>, index: usize) -> String {
+    /// A reported body, forgotten once reported.
+    pub(crate) fn take(ledger: &Mutex<Ledger>, index: usize) -> InFlight {
         ledger
             .lock()
             .ok()
-            .and_then(|mut l| l.locations.remove(&index))
-            .unwrap_or_else(|| format!("request {index}"))
+            .and_then(|mut l| l.in_flight.remove(&index))
+            .unwrap_or_else(|| InFlight {
+                location: format!("request {index}"),
+                reference_id: None,
+            })
     }
 }
 
@@ -40,6 +53,8 @@ pub(crate) type Edit = Box<dyn FnMut(&mut Value) + Send>;
 pub(crate) struct Input {
     name: String,
     reader: Box<dyn BufRead + Send>,
+    /// The size of a file; `None` for standard input.
+    pub(crate) size: Option<u64>,
 }
 
 /// Opens every input before anything is sent: an unreadable file stops the command up front.
@@ -47,16 +62,18 @@ pub(crate) fn open_all(paths: &[PathBuf]) -> io::Result<Vec<Input>> {
     paths
         .iter()
         .map(|path| {
-            let reader: Box<dyn BufRead + Send> = if path.as_os_str() == "-" {
-                Box::new(io::BufReader::with_capacity(1 << 16, io::stdin()))
+            let (reader, size): (Box<dyn BufRead + Send>, _) = if path.as_os_str() == "-" {
+                (Box::new(io::BufReader::with_capacity(1 << 16, io::stdin())), None)
             } else {
-                let file = std::fs::File::open(path)
-                    .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
-                Box::new(io::BufReader::with_capacity(1 << 16, file))
+                let named = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", path.display()));
+                let file = std::fs::File::open(path).map_err(named)?;
+                let size = file.metadata().map_err(named)?.len();
+                (Box::new(io::BufReader::with_capacity(1 << 16, file)), Some(size))
             };
             Ok(Input {
                 name: display_name(path),
                 reader,
+                size,
             })
         })
         .collect()
@@ -69,18 +86,27 @@ pub(crate) struct Bodies {
     ndjson: bool,
     /// Applied to each body before it is handed out (`--restamp`).
     edit: Option<Edit>,
+    /// Reference ids to skip: those a journal lists.
+    skip: Option<crate::journal::Done>,
     ledger: Arc<Mutex<Ledger>>,
     next_index: usize,
     line: Vec<u8>,
 }
 
 impl Bodies {
-    pub(crate) fn new(inputs: Vec<Input>, ndjson: bool, edit: Option<Edit>, ledger: Arc<Mutex<Ledger>>) -> Self {
+    pub(crate) fn new(
+        inputs: Vec<Input>,
+        ndjson: bool,
+        edit: Option<Edit>,
+        skip: Option<crate::journal::Done>,
+        ledger: Arc<Mutex<Ledger>>,
+    ) -> Self {
         Bodies {
             inputs: inputs.into_iter(),
             current: None,
             ndjson,
             edit,
+            skip,
             ledger,
             next_index: 0,
             line: Vec::new(),
@@ -90,7 +116,7 @@ impl Bodies {
     /// The next text, its input's name and line (NDJSON), or `None` at the end of every input.
     fn next_text(&mut self) -> Option<(String, Option<usize>, Vec<u8>)> {
         loop {
-            let (input, line_number) = match &mut self.current {
+            let (input, _) = match &mut self.current {
                 Some(current) => current,
                 None => {
                     let input = self.inputs.next()?;
@@ -100,6 +126,9 @@ impl Bodies {
             if !self.ndjson {
                 let mut bytes = Vec::new();
                 let result = input.reader.read_to_end(&mut bytes);
+                if let Ok(mut l) = self.ledger.lock() {
+                    l.read += bytes.len() as u64;
+                }
                 let name = input.name.clone();
                 self.current = None;
                 match result {
@@ -111,7 +140,16 @@ impl Bodies {
                 }
             }
             self.line.clear();
-            match input.reader.read_until(b'\n', &mut self.line) {
+            let read = input.reader.read_until(b'\n', &mut self.line);
+            if let Ok(n) = read {
+                if let Ok(mut l) = self.ledger.lock() {
+                    l.read += n as u64;
+                }
+            }
+            let Some((input, line_number)) = &mut self.current else {
+                continue;
+            };
+            match read {
                 Ok(0) => self.current = None,
                 Ok(_) => {
                     *line_number += 1;
@@ -150,13 +188,23 @@ impl Iterator for Bodies {
             };
             match parse(location, &text) {
                 Ok(mut body) => {
+                    let reference_id = body.get("referenceId").and_then(Value::as_str).map(str::to_owned);
+                    if let (Some(done), Some(id)) = (&self.skip, &reference_id) {
+                        if done.contains(id) {
+                            if let Ok(mut l) = ledger.lock() {
+                                l.skipped += 1;
+                            }
+                            continue;
+                        }
+                    }
                     if let Some(edit) = &mut self.edit {
                         edit(&mut body);
                     }
                     let index = self.next_index;
                     self.next_index += 1;
                     if let Ok(mut l) = ledger.lock() {
-                        l.locations.insert(index, location.prefix());
+                        let location = location.prefix();
+                        l.in_flight.insert(index, InFlight { location, reference_id });
                     }
                     return Some(body);
                 }

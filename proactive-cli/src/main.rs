@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 mod bodies;
 mod check;
 mod input;
+mod journal;
 mod net;
 
 /// Typed Alexa Proactive Events: validate, preview and inspect requests.

@@ -7,9 +7,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use clap::Args;
-use proactive_client::{Client, Credentials, Error, Region, Retry, Stage};
+use indicatif::{ProgressBar, ProgressStyle};
+use proactive_client::{Client, Credentials, Error, Region, Rejection, Retry, Stage};
 
-use crate::bodies::{self, Bodies, Ledger};
+use crate::bodies::{self, Bodies, InFlight, Ledger};
+use crate::journal::Journal;
 use proactive_emulator::{Config, Emulator, Faults};
 use serde_json::Value;
 
@@ -57,6 +59,12 @@ pub(crate) struct SendArgs {
     /// between them (and the reference id): for example bodies written in the past.
     #[arg(long)]
     restamp: bool,
+    /// Append each accepted request's reference id to FILE (synced to disk in batches), and skip
+    /// the requests FILE already lists: a send stopped at any point can be run again with the
+    /// same journal, and each request is accepted once (a repeat Amazon answers `409`, which then
+    /// counts as accepted by the earlier run).
+    #[arg(long, value_name = "FILE")]
+    journal: Option<PathBuf>,
     /// Files of request bodies; `-` reads standard input.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
@@ -156,6 +164,14 @@ pub(crate) fn send(args: SendArgs) -> io::Result<ExitCode> {
         Err(e) => return usage(e.to_string()),
     };
     let inputs = bodies::open_all(&args.paths)?;
+    let total_bytes: Option<u64> = inputs.iter().map(|i| i.size).sum();
+    let (mut journal, done) = match &args.journal {
+        Some(path) => {
+            let (journal, done) = Journal::open(path)?;
+            (Some(journal), Some(done))
+        }
+        None => (None, None),
+    };
     let edit: Option<bodies::Edit> = if args.restamp {
         let now = proactive_schemas::DateTime::now();
         Some(Box::new(move |body: &mut Value| restamp_window(body, &now)))
@@ -163,49 +179,73 @@ pub(crate) fn send(args: SendArgs) -> io::Result<ExitCode> {
         None
     };
     let ledger = Arc::new(Mutex::new(Ledger::default()));
-    let bodies = Bodies::new(inputs, args.ndjson, edit, Arc::clone(&ledger));
+    let bodies = Bodies::new(inputs, args.ndjson, edit, done, Arc::clone(&ledger));
     // One thread drives every connection: sending is waiting on sockets, and a second thread
     // would cost more in hand-overs than it saves (and leaves a core to whatever answers).
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    let progress = io::stderr().is_terminal();
-    let (mut accepted, mut failed, mut unknown) = (0usize, 0usize, 0usize);
+    let bar = progress_bar(total_bytes);
+    let (mut accepted, mut earlier, mut failed, mut unknown) = (0usize, 0usize, 0usize, 0usize);
     // Each result is written as it arrives; the bodies are read as senders become free.
     rt.block_on(async {
         let mut rx = client.send_all(bodies, stage, region, args.concurrency);
         let mut out = io::stdout();
         while let Some((i, result)) = rx.recv().await {
-            let location = Ledger::take(&ledger, i);
-            match result {
-                Ok(_) => accepted += 1,
+            let InFlight { location, reference_id } = Ledger::take(&ledger, i);
+            let accepted_now = match result {
+                Ok(_) => {
+                    accepted += 1;
+                    true
+                }
+                // A journaled run was stopped after Amazon accepted this, before it was
+                // journaled: the repeat is the earlier acceptance.
+                Err(Error::Rejected(e)) if journal.is_some() && e.kind == Rejection::Conflict => {
+                    earlier += 1;
+                    true
+                }
                 Err(error) if error.is_unknown() => {
                     unknown += 1;
-                    writeln!(out, "{location}: warning: {error}")?;
+                    bar.suspend(|| writeln!(out, "{location}: warning: {error}"))?;
+                    false
                 }
                 Err(Error::Invalid(report)) => {
                     failed += 1;
-                    print_report(&mut out.lock(), &location, &report, true)?;
+                    bar.suspend(|| print_report(&mut out.lock(), &location, &report, true))?;
+                    false
                 }
                 Err(other) => {
                     failed += 1;
-                    writeln!(out, "{location}: error: {other}")?;
+                    bar.suspend(|| writeln!(out, "{location}: error: {other}"))?;
+                    false
                 }
+            };
+            if let (true, Some(journal), Some(id)) = (accepted_now, &mut journal, &reference_id) {
+                journal.record(id)?;
             }
-            if progress {
-                eprint!("\r{} sent", accepted + failed + unknown);
+            if let Ok(l) = ledger.lock() {
+                bar.set_position(l.read);
             }
+            bar.set_message(format!("{} sent", accepted + earlier + failed + unknown));
         }
-        if progress {
-            eprintln!();
+        if let Some(journal) = &mut journal {
+            journal.sync()?;
         }
         Ok::<_, io::Error>(())
     })?;
+    bar.finish_and_clear();
+    let skipped = ledger.lock().map_or(0, |l| l.skipped);
     let (broken, read_error) = match ledger.lock() {
         Ok(mut l) => (l.broken, l.error.take()),
         Err(_) => (0, None),
     };
     let not_sent = failed + broken;
+    let accepted = accepted + earlier + skipped;
+    let before = if earlier + skipped > 0 {
+        format!(" ({} by an earlier run)", earlier + skipped)
+    } else {
+        String::new()
+    };
     eprintln!(
-        "{} request(s): {accepted} accepted, {not_sent} not accepted{}{}",
+        "{} request(s): {accepted} accepted{before}, {not_sent} not accepted{}{}",
         accepted + failed + unknown + broken,
         if not_sent + unknown > 0 { " (listed above)" } else { "" },
         if unknown > 0 {
@@ -225,6 +265,26 @@ pub(crate) fn send(args: SendArgs) -> io::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// A progress bar on standard error when it is a terminal (hidden otherwise): input read, rate
+/// and time left for files; a spinner for standard input, whose size is unknown.
+fn progress_bar(total_bytes: Option<u64>) -> ProgressBar {
+    if !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    match total_bytes {
+        Some(total) => ProgressBar::new(total).with_style(
+            ProgressStyle::with_template(
+                "{bar:30} {binary_bytes}/{binary_total_bytes} read, {msg}, {binary_bytes_per_sec}, {eta} left",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ),
+        None => ProgressBar::new_spinner().with_style(
+            ProgressStyle::with_template("{spinner} {binary_bytes} read, {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        ),
+    }
 }
 
 pub(crate) fn emulator(args: EmulatorArgs) -> io::Result<ExitCode> {

@@ -344,21 +344,82 @@ fn send_to_the_emulator_reports_each_request() {
         "{text}"
     );
 
-    let events: serde_json::Value = {
-        // The emulator's own record: two accepted.
-        let url = format!("{}/emulator/events", emulator.url);
-        let addr = url.trim_start_matches("http://").split('/').next().unwrap().to_owned();
-        let mut stream = std::net::TcpStream::connect(addr).unwrap();
-        write!(
-            stream,
-            "GET /emulator/events HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut response = String::new();
-        std::io::Read::read_to_string(&mut stream, &mut response).unwrap();
-        serde_json::from_str(response.split("\r\n\r\n").nth(1).unwrap()).unwrap()
+    // The emulator's own record: two accepted.
+    assert_eq!(accepted_by(&emulator).len(), 2);
+}
+
+/// The reference ids the emulator accepted, in order.
+fn accepted_by(emulator: &EmulatorProcess) -> Vec<String> {
+    let addr = emulator.url.trim_start_matches("http://").to_owned();
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "GET /emulator/events HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    std::io::Read::read_to_string(&mut stream, &mut response).unwrap();
+    let events: Vec<serde_json::Value> = serde_json::from_str(response.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+    events
+        .iter()
+        .map(|e| e["referenceId"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// A journaled send of 20,000 requests killed at three points and run again each time: in the
+/// end the emulator accepted each request exactly once, and the last run says so.
+#[test]
+fn a_journaled_send_killed_and_run_again_sends_each_request_once() {
+    let emulator = EmulatorProcess::start();
+    let dir = std::env::temp_dir().join(format!("proactive-journal-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (input, journal) = (dir.join("requests.ndjson"), dir.join("sent.journal"));
+    let names = [
+        "AMAZON.WeatherAlert.Activated.json",
+        "AMAZON.TrashCollectionAlert.Activated.json",
+        "AMAZON.MessageAlert.Activated.json",
+    ];
+    let templates: Vec<serde_json::Value> = names.iter().map(|n| fresh(n, "x")).collect();
+    let mut text = String::new();
+    for i in 0..20_000 {
+        let mut body = templates[i % templates.len()].clone();
+        body["referenceId"] = format!("journal-{i}").into();
+        text.push_str(&format!("{body}\n"));
+    }
+    std::fs::write(&input, text).unwrap();
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_proactive"))
+            .args(["send", "--ndjson", "--concurrency", "32", "--journal"])
+            .arg(&journal)
+            .args(["--api-endpoint", &emulator.url, "--auth-endpoint", &emulator.url])
+            .arg(&input)
+            .env("ALEXA_CLIENT_ID", "cli-test-id")
+            .env("ALEXA_CLIENT_SECRET", "cli-test-secret")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
     };
-    assert_eq!(events.as_array().unwrap().len(), 2);
+    let journaled = || std::fs::read_to_string(&journal).map_or(0, |t| t.lines().count());
+    // Stopped (SIGKILL) once the journal holds at least this many ids: three different points.
+    for point in [2_000, 9_000, 15_000] {
+        let mut child = run();
+        while journaled() < point && child.try_wait().unwrap().is_none() {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    let out = run().wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{}{stderr}", stdout(&out));
+    assert!(stderr.contains("20000 request(s): 20000 accepted ("), "{stderr}");
+
+    let accepted = accepted_by(&emulator);
+    let unique: std::collections::BTreeSet<&String> = accepted.iter().collect();
+    assert_eq!(unique.len(), 20_000, "every request accepted");
+    assert_eq!(accepted.len(), 20_000, "none accepted twice");
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
