@@ -75,6 +75,11 @@ pub(crate) struct EmulatorArgs {
     /// Port on 127.0.0.1 (0 picks a free one).
     #[arg(long, default_value_t = 0)]
     port: u16,
+    /// How many accepted events `GET /emulator/events` keeps (the oldest are dropped; a repeated
+    /// reference id is still answered 409).
+    #[arg(long, value_name = "N", default_value_t = Config::default().keep,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    keep: usize,
     /// The client id it issues tokens to (set ALEXA_CLIENT_ID to it when sending).
     #[arg(long, default_value = "amzn1.application-oa2-client.emulator")]
     client_id: String,
@@ -304,6 +309,7 @@ pub(crate) fn emulator(args: EmulatorArgs) -> io::Result<ExitCode> {
         },
         skill_endpoint: args.skill_endpoint,
         skill_id: args.skill_id,
+        keep: args.keep,
         ..Config::default()
     };
     let rt = runtime()?;

@@ -701,3 +701,30 @@ async fn send_all_draws_bodies_lazily_from_an_iterator() {
     // 300 bodies and one `None` per sender that found the iterator empty.
     assert_eq!(taken.load(Ordering::SeqCst), 304);
 }
+
+/// The emulator keeps the newest `keep` accepted events and forgets older records, but never
+/// forgets a reference id: a repeat of a dropped one is still a conflict.
+#[tokio::test]
+async fn the_emulator_keeps_a_bounded_record_but_remembers_every_reference_id() {
+    let config = Config {
+        keep: 2,
+        ..Config::default()
+    };
+    let (emulator, client) = setup(config, quick_retry()).await;
+    for id in ["kept-1", "kept-2", "kept-3"] {
+        client
+            .send_value(&weather(id), Stage::Development, Region::NorthAmerica)
+            .await
+            .unwrap();
+    }
+    let ids: Vec<String> = emulator.accepted().into_iter().map(|a| a.reference_id).collect();
+    assert_eq!(ids, ["kept-2", "kept-3"]);
+    let err = client
+        .send_value(&weather("kept-1"), Stage::Development, Region::NorthAmerica)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Rejected(e) if e.kind == Rejection::Conflict),
+        "{err}"
+    );
+}

@@ -178,7 +178,10 @@ fn accept(shared: &Shared, headers: &HeaderMap, body: &[u8], stage: &'static str
     if !inner.seen.insert((reference_id.clone(), key)) {
         return Err(ApiError::Conflict { reference_id });
     }
-    inner.accepted.push(Accepted {
+    if inner.accepted.len() >= shared.config.keep.max(1) {
+        inner.accepted.pop_front();
+    }
+    inner.accepted.push_back(Accepted {
         reference_id,
         event,
         stage,
@@ -192,5 +195,5 @@ fn accept(shared: &Shared, headers: &HeaderMap, body: &[u8], stage: &'static str
 
 /// `GET /emulator/events`.
 pub(crate) async fn events(State(shared): State<Arc<Shared>>) -> Json<Vec<Accepted>> {
-    Json(shared.lock().accepted.clone())
+    Json(shared.lock().accepted.iter().cloned().collect())
 }

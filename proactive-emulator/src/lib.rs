@@ -71,6 +71,10 @@ pub struct Config {
     pub skill_id: String,
     /// Bounds on what one client may make the emulator do (body size, timeouts, connections).
     pub limits: proactive_http::Limits,
+    /// How many accepted events are kept for [`Emulator::accepted`] and `GET /emulator/events`;
+    /// older ones are dropped (their reference ids are still remembered: a repeat is still `409`).
+    /// Default 100,000, so a long run does not grow without end.
+    pub keep: usize,
 }
 
 impl std::fmt::Debug for Config {
@@ -106,6 +110,7 @@ impl Default for Config {
             skill_endpoint: None,
             skill_id: "amzn1.ask.skill.emulator".into(),
             limits: proactive_http::Limits::default(),
+            keep: 100_000,
         }
     }
 }
@@ -116,7 +121,7 @@ struct Inner {
     tokens: HashMap<String, Instant>,
     token_requests: u64,
     event_requests: u64,
-    accepted: Vec<Accepted>,
+    accepted: std::collections::VecDeque<Accepted>,
     seen: HashSet<(String, String)>,
     window: Option<(Instant, u32)>,
     dice: u64,
@@ -218,7 +223,7 @@ impl Emulator {
 
     /// The accepted events, oldest first.
     pub fn accepted(&self) -> Vec<Accepted> {
-        self.shared.lock().accepted.clone()
+        self.shared.lock().accepted.iter().cloned().collect()
     }
 
     /// How many token requests arrived (granted or not).
