@@ -1,10 +1,13 @@
 //! An example skill web service: it verifies Alexa's requests, records
-//! `ProactiveSubscriptionChanged` events in an SQLite ledger and sends Unicast events only to
-//! subscribed users, at their own regional API host.
+//! `ProactiveSubscriptionChanged` events in a ledger (an SQLite file, or PostgreSQL shared by
+//! several instances) and sends Unicast events only to subscribed users, at their own regional
+//! API host.
 //!
 //! ```sh
 //! ALEXA_CLIENT_ID=... ALEXA_CLIENT_SECRET=... \
 //!   cargo run -p proactive-skill --example skill-service -- --skill-id amzn1.ask.skill.... [--db FILE] [--port N]
+//! DATABASE_URL=postgres://app:secret@db.internal/skills ALEXA_CLIENT_ID=... ALEXA_CLIENT_SECRET=... \
+//!   cargo run -p proactive-skill --example skill-service -- --skill-id amzn1.ask.skill....
 //! cargo run -p proactive-skill --example skill-service -- --help
 //! ```
 //!
@@ -19,7 +22,7 @@ use std::sync::Arc;
 use clap::Parser;
 use proactive_client::{Client, Credentials, Stage};
 use proactive_skill::verify::Verifier;
-use proactive_skill::{Ledger, SqliteStore};
+use proactive_skill::{Ledger, PostgresStore, SqliteStore, Store};
 
 /// A skill web service: `POST /` takes Alexa's skill requests (verified: signature, certificate
 /// chain, timestamp, skill id) and records subscription changes; `POST /notify/{user}` takes a
@@ -38,6 +41,17 @@ struct Args {
     /// The SQLite file holding the subscription ledger (created if missing).
     #[arg(long, value_name = "FILE", default_value = "skill-ledger.db")]
     db: PathBuf,
+    /// Keep the ledger in PostgreSQL instead of `--db` (`postgres://user:password@host/db`; its
+    /// tables, in schema `proactive`, are created on first use), shared by every instance of the
+    /// service. Prefer the environment variable: an argument shows in the process list.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "DATABASE_URL",
+        hide_env_values = true,
+        conflicts_with = "db"
+    )]
+    database_url: Option<String>,
     /// The address to listen on.
     #[arg(long, default_value = "127.0.0.1")]
     bind: IpAddr,
@@ -99,13 +113,35 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         client = client.allow_api_host(url);
     }
     let stage = if args.live { Stage::Live } else { Stage::Development };
-    let ledger = Arc::new(Ledger::new(
-        SqliteStore::open(&args.db).map_err(|e| format!("cannot open the ledger {}: {e}", args.db.display()))?,
-    ));
-    let app = proactive_skill::handler::service(ledger, verifier.build(), client.build()?, stage);
-    let listener = tokio::net::TcpListener::bind((args.bind, args.port))
+    let (verifier, client) = (verifier.build(), client.build()?);
+    match args.database_url {
+        Some(url) => {
+            // Connecting waits for the server (and creates the tables): off the async threads.
+            let store = tokio::task::spawn_blocking(move || PostgresStore::connect(&url))
+                .await?
+                .map_err(|e| format!("cannot open the ledger: {e}"))?;
+            tracing::info!(server = store.target(), "ledger in PostgreSQL");
+            serve((args.bind, args.port), store, verifier, client, stage).await
+        }
+        None => {
+            let store = SqliteStore::open(&args.db)
+                .map_err(|e| format!("cannot open the ledger {}: {e}", args.db.display()))?;
+            serve((args.bind, args.port), store, verifier, client, stage).await
+        }
+    }
+}
+
+async fn serve<S: Store + 'static>(
+    (bind, port): (IpAddr, u16),
+    store: S,
+    verifier: Verifier,
+    client: Client,
+    stage: Stage,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let app = proactive_skill::handler::service(Arc::new(Ledger::new(store)), verifier, client, stage);
+    let listener = tokio::net::TcpListener::bind((bind, port))
         .await
-        .map_err(|e| format!("cannot listen on {}:{}: {e}", args.bind, args.port))?;
+        .map_err(|e| format!("cannot listen on {bind}:{port}: {e}"))?;
     println!("http://{}", listener.local_addr()?);
     proactive_http::serve(listener, app, proactive_http::Limits::default()).await?;
     Ok(())

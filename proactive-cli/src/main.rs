@@ -11,6 +11,7 @@ mod check;
 mod input;
 mod journal;
 mod net;
+mod outbox;
 
 /// Typed Alexa Proactive Events: validate, preview and inspect requests.
 #[derive(Parser)]
@@ -69,6 +70,12 @@ enum Command {
     Send(net::SendArgs),
     /// Run a local emulator of Amazon's token and Proactive Events endpoints until interrupted.
     Emulator(net::EmulatorArgs),
+    /// Send what is in a skill's durable outbox (SQLite), with retries; any number of workers
+    /// can share one outbox. Credentials come from ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET.
+    Worker(outbox::WorkerArgs),
+    /// Look into or add to a skill's durable outbox.
+    #[command(subcommand)]
+    Outbox(outbox::OutboxCommand),
     /// The whole flow in one process against an embedded emulator: token, validation, sending the
     /// examples, and what Alexa would say to the subscribed users.
     Demo {
@@ -99,6 +106,8 @@ fn main() -> ExitCode {
         }
         Command::Send(args) => net::send(args),
         Command::Emulator(args) => net::emulator(args),
+        Command::Worker(args) => outbox::worker(args),
+        Command::Outbox(command) => outbox::outbox(command),
         Command::Demo { examples } => net::demo(examples.as_deref()),
     };
     match result {

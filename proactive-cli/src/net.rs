@@ -17,16 +17,9 @@ use serde_json::Value;
 
 use crate::input::{display_name, print_report};
 
-/// Exit status of `send` when no request was rejected but some outcomes are unknown.
-const EXIT_UNKNOWN: u8 = 3;
-
+/// Where and how to send: shared by `send` and `worker`.
 #[derive(Args)]
-#[command(
-    after_help = "Exit status: 0 when every request was accepted; 1 when any was invalid, rejected or \
-failed; 3 when none of those but some outcomes are unknown (an answer was lost after sending: the request \
-may have been accepted, and resending it is safe, a repeat is answered 409); 2 on usage or I/O errors."
-)]
-pub(crate) struct SendArgs {
+pub(crate) struct ClientArgs {
     /// `development` (the default) or `live`.
     #[arg(long, default_value = "development", value_parser = clap::value_parser!(String))]
     stage: String,
@@ -39,9 +32,6 @@ pub(crate) struct SendArgs {
     /// Token endpoint base URL instead of Login with Amazon's.
     #[arg(long, value_name = "URL")]
     auth_endpoint: Option<String>,
-    /// Requests in flight at once.
-    #[arg(long, default_value_t = 8)]
-    concurrency: usize,
     /// Seconds one request may take, from its first attempt to its last answer; throttling (429)
     /// is waited out until then.
     #[arg(long, value_name = "SECS", default_value_t = Retry::default().deadline.as_secs(),
@@ -52,6 +42,51 @@ pub(crate) struct SendArgs {
     #[arg(long, value_name = "N", default_value_t = Retry::default().max_attempts,
           value_parser = clap::value_parser!(u32).range(1..))]
     max_attempts: u32,
+}
+
+impl ClientArgs {
+    /// The client, stage and region, or a usage error in words. Credentials come from
+    /// `ALEXA_CLIENT_ID` and `ALEXA_CLIENT_SECRET`.
+    pub(crate) fn client(&self) -> Result<(Client, Stage, Region), String> {
+        let stage: Stage = self.stage.parse()?;
+        let region: Region = self.region.parse()?;
+        let credentials = Credentials::from_env().map_err(|e| e.to_string())?;
+        let mut builder = Client::builder(credentials).retry(Retry {
+            deadline: Duration::from_secs(self.deadline),
+            max_attempts: self.max_attempts,
+            ..Retry::default()
+        });
+        if let Some(url) = &self.api_endpoint {
+            builder = builder.api_endpoint(url.clone());
+        }
+        if let Some(url) = &self.auth_endpoint {
+            builder = builder.auth_endpoint(url.clone());
+        }
+        let client = builder.build().map_err(|e| e.to_string())?;
+        Ok((client, stage, region))
+    }
+
+    /// The retry deadline.
+    pub(crate) fn deadline(&self) -> Duration {
+        Duration::from_secs(self.deadline)
+    }
+}
+
+/// Exit status of `send` when no request was rejected but some outcomes are unknown.
+const EXIT_UNKNOWN: u8 = 3;
+
+#[derive(Args)]
+#[command(
+    after_help = "Exit status: 0 when every request was accepted; 1 when any was invalid, rejected or \
+failed; 3 when none of those but some outcomes are unknown (an answer was lost after sending: the request \
+may have been accepted, and resending it is safe, a repeat is answered 409); 2 on usage or I/O errors."
+)]
+pub(crate) struct SendArgs {
+    #[command(flatten)]
+    client: ClientArgs,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 8)]
+    concurrency: usize,
     /// Each file holds one request per line (newline-delimited JSON).
     #[arg(long)]
     ndjson: bool,
@@ -137,36 +172,12 @@ fn runtime() -> io::Result<tokio::runtime::Runtime> {
 }
 
 pub(crate) fn send(args: SendArgs) -> io::Result<ExitCode> {
-    let usage = |e: String| {
-        eprintln!("error: {e}");
-        Ok(ExitCode::from(2))
-    };
-    let stage: Stage = match args.stage.parse() {
-        Ok(s) => s,
-        Err(e) => return usage(e),
-    };
-    let region: Region = match args.region.parse() {
-        Ok(r) => r,
-        Err(e) => return usage(e),
-    };
-    let credentials = match Credentials::from_env() {
+    let (client, stage, region) = match args.client.client() {
         Ok(c) => c,
-        Err(e) => return usage(e.to_string()),
-    };
-    let mut builder = Client::builder(credentials).retry(Retry {
-        deadline: Duration::from_secs(args.deadline),
-        max_attempts: args.max_attempts,
-        ..Retry::default()
-    });
-    if let Some(url) = args.api_endpoint {
-        builder = builder.api_endpoint(url);
-    }
-    if let Some(url) = args.auth_endpoint {
-        builder = builder.auth_endpoint(url);
-    }
-    let client = match builder.build() {
-        Ok(c) => c,
-        Err(e) => return usage(e.to_string()),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(2));
+        }
     };
     let inputs = bodies::open_all(&args.paths)?;
     let total_bytes: Option<u64> = inputs.iter().map(|i| i.size).sum();

@@ -755,3 +755,109 @@ fn demo_counts_what_it_did_not_send_as_not_sent() {
     // Step 2 shows the struct next to the JSON it became.
     assert!(text.contains("struct StormWarning {") && text.contains("\"alertType\": \"SNOW_STORM\""));
 }
+
+/// The outbox: 10,000 notifications added at once, three `proactive worker` processes sharing
+/// them against an emulator that fails 20% of requests with 500, drops 5% of connections and
+/// throttles; one worker is killed (SIGKILL) mid-batch and its lease runs out. By the emulator's
+/// record every notification is accepted exactly once, and the outbox says all are accepted.
+#[test]
+fn outbox_workers_deliver_each_notification_once_though_one_is_killed() {
+    use proactive_skill::outbox::SqliteOutbox;
+
+    let emulator = EmulatorProcess::start_with(&[
+        "--port",
+        "0",
+        "--client-id",
+        "cli-test-id",
+        "--client-secret",
+        "cli-test-secret",
+        "--error-rate",
+        "0.2",
+        "--drop-rate",
+        "0.05",
+        "--rate-limit",
+        "3000",
+        "--seed",
+        "7",
+    ]);
+    let dir = std::env::temp_dir().join(format!("proactive-outbox-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (requests, db) = (dir.join("notifications.ndjson"), dir.join("skill.db"));
+    let template = fresh("AMAZON.OrderStatus.Updated.json", "x");
+    let mut text = String::new();
+    for i in 0..10_000 {
+        let mut body = template.clone();
+        body["referenceId"] = format!("outbox-{i}").into();
+        text.push_str(&format!("{body}\n"));
+    }
+    std::fs::write(&requests, text).unwrap();
+    let added = Command::new(env!("CARGO_BIN_EXE_proactive"))
+        .args(["outbox", "add", "--ndjson", "--db"])
+        .arg(&db)
+        .arg(&requests)
+        .output()
+        .unwrap();
+    assert_eq!(
+        added.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+
+    let worker = |name: &str| {
+        Command::new(env!("CARGO_BIN_EXE_proactive"))
+            .args([
+                "worker",
+                "--drain",
+                "--name",
+                name,
+                "--lease",
+                "4",
+                "--deadline",
+                "3",
+                "--db",
+            ])
+            .arg(&db)
+            .args(["--api-endpoint", &emulator.url, "--auth-endpoint", &emulator.url])
+            .env("ALEXA_CLIENT_ID", "cli-test-id")
+            .env("ALEXA_CLIENT_SECRET", "cli-test-secret")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let mut doomed = worker("doomed");
+    let others = [worker("w2"), worker("w3")];
+    // Killed while the outbox is mid-way, so it dies holding a leased batch.
+    let outbox = SqliteOutbox::open(&db).unwrap();
+    while outbox.status().unwrap().accepted < 2_000 && doomed.try_wait().unwrap().is_none() {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let _ = doomed.kill();
+    let _ = doomed.wait();
+    for w in others {
+        let out = w.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let status = outbox.status().unwrap();
+    assert_eq!(
+        (status.pending, status.in_flight, status.accepted, status.failed),
+        (0, 0, 10_000, 0),
+        "{:?}",
+        outbox.failures().unwrap()
+    );
+    let accepted = accepted_by(&emulator);
+    let unique: std::collections::BTreeSet<&String> = accepted.iter().collect();
+    assert_eq!(unique.len(), 10_000, "every notification accepted");
+    assert_eq!(accepted.len(), 10_000, "none accepted twice");
+    let status_text = Command::new(env!("CARGO_BIN_EXE_proactive"))
+        .args(["outbox", "status", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&status_text.stdout),
+        "pending 0\nin flight 0\naccepted 10000\nfailed 0\n"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

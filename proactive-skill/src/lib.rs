@@ -5,6 +5,10 @@
 //! API host is learned. A [`Ledger`] applies those events to a [`Store`] and answers "may I send
 //! event X to user U, and where?".
 //!
+//! The stores: [`MemoryStore`]; `SqliteStore` (feature `sqlite`, on by default: one file, SQLite
+//! bundled); `PostgresStore` (feature `postgres`: one PostgreSQL database shared by any number of
+//! instances of a skill service, each event applied in one transaction that locks the user's row).
+//!
 //! ```
 //! use proactive_schemas::SubscriptionChanged;
 //! use proactive_skill::{Ledger, MemoryStore, Outcome};
@@ -39,10 +43,20 @@ pub mod handler;
 #[cfg(feature = "client")]
 pub mod notify;
 #[cfg(feature = "sqlite")]
+pub mod outbox;
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(feature = "sqlite")]
 mod sqlite;
 #[cfg(feature = "verify")]
 pub mod verify;
 
+#[cfg(feature = "postgres")]
+pub use postgres::{PostgresStore, PostgresStoreBuilder, DEFAULT_SCHEMA as POSTGRES_DEFAULT_SCHEMA};
+/// The SQLite library the stores and the outbox use (`SqliteOutbox::enqueue` takes its
+/// connections and transactions).
+#[cfg(feature = "sqlite")]
+pub use rusqlite;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 

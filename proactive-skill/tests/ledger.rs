@@ -1,5 +1,6 @@
-//! The ledger under shuffled, duplicated and concurrent histories, in memory and in SQLite,
-//! across threads, across processes, and with a process killed mid-apply.
+//! The ledger under shuffled, duplicated and concurrent histories, in memory, in SQLite and in
+//! PostgreSQL (when `DATABASE_URL` names a server: see `support`), across threads, across
+//! processes, and with a process killed mid-apply. `tests/postgres.rs` has more Postgres tests.
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
@@ -10,6 +11,25 @@ use std::sync::Arc;
 use proactive_schemas::SubscriptionChanged;
 use proactive_skill::{Ledger, MemoryStore, Outcome, Route, SqliteStore, Store};
 use proptest::prelude::*;
+use proptest::test_runner::TestRunner;
+
+#[cfg(feature = "postgres")]
+mod support;
+
+/// The Postgres store for a test, on a schema of its own that the guard drops; `None` when the
+/// Postgres tests are skipped (no `DATABASE_URL`, not under CI).
+#[cfg(feature = "postgres")]
+fn postgres(test: &str) -> Option<(support::TestSchema, Arc<dyn Store>)> {
+    let schema = support::TestSchema::new(test)?;
+    let store = Arc::new(schema.store());
+    Some((schema, store))
+}
+
+/// Without the `postgres` feature (the published crate's own tests): memory and SQLite only.
+#[cfg(not(feature = "postgres"))]
+fn postgres(_test: &str) -> Option<((), Arc<dyn Store>)> {
+    None
+}
 
 const EVENTS: &[&str] = &[
     "AMAZON.WeatherAlert.Activated",
@@ -106,10 +126,13 @@ fn stale_replayed_and_empty() {
 
 #[test]
 fn subscribers_of_an_event() {
-    for store in [
-        Box::new(MemoryStore::default()) as Box<dyn Store>,
-        Box::new(SqliteStore::in_memory().unwrap()),
-    ] {
+    let pg = postgres("subscribers_of_an_event");
+    let mut stores = vec![
+        Arc::new(MemoryStore::default()) as Arc<dyn Store>,
+        Arc::new(SqliteStore::in_memory().unwrap()),
+    ];
+    stores.extend(pg.as_ref().map(|(_, store)| store.clone()));
+    for store in stores {
         store.apply(&event(1, 1)).unwrap();
         store.apply(&event(2, 3)).unwrap();
         store.apply(&event(3, 2)).unwrap();
@@ -123,24 +146,29 @@ fn subscribers_of_an_event() {
     }
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
-
-    /// Shuffled, duplicated histories of several users: the final state of each user is the state
-    /// of their event with the newest timestamp, in memory and in SQLite.
-    #[test]
-    fn final_state_is_the_newest_event(
-        histories in prop::collection::vec(prop::collection::vec(0u32..16, 1..12), 1..4),
-        seed in any::<u64>(),
-    ) {
+/// Shuffled, duplicated histories of several users: the final state of each user is the state of
+/// their event with the newest timestamp, in memory, in SQLite and in PostgreSQL.
+#[test]
+fn final_state_is_the_newest_event() {
+    // One Postgres schema for every case: each case has users of its own (`base + user`).
+    let pg = postgres("final_state_is_the_newest_event");
+    let case = std::sync::atomic::AtomicUsize::new(0);
+    let mut runner = TestRunner::new(ProptestConfig {
+        cases: 64,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    });
+    let histories = prop::collection::vec(prop::collection::vec(0u32..16, 1..12), 1..4);
+    let result = runner.run(&(histories, any::<u64>()), |(histories, seed)| {
+        let base = case.fetch_add(1, std::sync::atomic::Ordering::Relaxed) * 4;
         let mut all: Vec<(usize, u32)> = Vec::new();
         for (user, ns) in histories.iter().enumerate() {
             for (i, bits) in ns.iter().enumerate() {
                 // Distinct timestamps per user: n = position * 16 + bits.
                 let n = (i as u32) * 16 + bits;
-                all.push((user, n));
+                all.push((base + user, n));
                 if bits % 3 == 0 {
-                    all.push((user, n)); // a duplicate delivery
+                    all.push((base + user, n)); // a duplicate delivery
                 }
             }
         }
@@ -152,15 +180,29 @@ proptest! {
         }
         let memory = MemoryStore::default();
         let sqlite = SqliteStore::in_memory().unwrap();
+        let mut stores: Vec<&dyn Store> = vec![&memory, &sqlite];
+        stores.extend(pg.as_ref().map(|(_, store)| store.as_ref()));
         for (user, n) in &all {
-            memory.apply(&event(*user, *n)).unwrap();
-            sqlite.apply(&event(*user, *n)).unwrap();
+            let outcomes: Vec<Outcome> = stores.iter().map(|s| s.apply(&event(*user, *n)).unwrap()).collect();
+            // Every store says the same about every delivery, not only about the end.
+            prop_assert!(
+                outcomes.windows(2).all(|w| w[0] == w[1]),
+                "{:?} for {} {}",
+                outcomes,
+                user,
+                n
+            );
         }
         for (user, ns) in histories.iter().enumerate() {
             let newest = ns.iter().enumerate().map(|(i, b)| (i as u32) * 16 + b).max().unwrap();
-            prop_assert_eq!(state(&memory, user), Some(expected(user, newest)));
-            prop_assert_eq!(state(&sqlite, user), Some(expected(user, newest)));
+            for store in &stores {
+                prop_assert_eq!(state(*store, base + user), Some(expected(base + user, newest)));
+            }
         }
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
     }
 }
 
@@ -177,10 +219,12 @@ fn shuffled(users: usize, per_user: u32, salt: u64) -> Vec<(usize, u32)> {
 #[test]
 fn concurrent_threads_end_at_the_newest_state() {
     let path = temp_db("threads");
-    let stores: Vec<Arc<dyn Store>> = vec![
+    let pg = postgres("concurrent_threads_end_at_the_newest_state");
+    let mut stores: Vec<Arc<dyn Store>> = vec![
         Arc::new(MemoryStore::default()),
         Arc::new(SqliteStore::open(&path).unwrap()),
     ];
+    stores.extend(pg.as_ref().map(|(_, store)| store.clone()));
     for store in stores {
         std::thread::scope(|scope| {
             for t in 0..4u64 {
