@@ -70,8 +70,8 @@ enum Command {
     Send(net::SendArgs),
     /// Run a local emulator of Amazon's token and Proactive Events endpoints until interrupted.
     Emulator(net::EmulatorArgs),
-    /// Send what is in a skill's durable outbox (SQLite), with retries; any number of workers
-    /// can share one outbox. Credentials come from ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET.
+    /// Send what is in a skill's durable outbox (SQLite, or PostgreSQL), with retries; any number
+    /// of workers can share one outbox. Credentials come from ALEXA_CLIENT_ID and ALEXA_CLIENT_SECRET.
     Worker(outbox::WorkerArgs),
     /// Look into or add to a skill's durable outbox.
     #[command(subcommand)]

@@ -42,7 +42,7 @@ use proactive_schemas::SubscriptionChanged;
 pub mod handler;
 #[cfg(feature = "client")]
 pub mod notify;
-#[cfg(feature = "sqlite")]
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub mod outbox;
 #[cfg(feature = "postgres")]
 mod postgres;

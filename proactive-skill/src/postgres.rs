@@ -64,11 +64,17 @@ const RETRIES: usize = 5;
 /// user. TLS is not supported yet (`sslmode=require` fails): reach the server over a Unix socket,
 /// loopback or a private network.
 pub struct PostgresStore {
+    db: Db,
+    schema: String,
+    sql: Sql,
+}
+
+/// A pool of connections to one server, run on a small runtime of its own (one thread, named
+/// `proactive-postgres`), for synchronous callers: [`PostgresStore`] and the outbox.
+pub(crate) struct Db {
     pool: Pool,
     runtime: Option<tokio::runtime::Runtime>,
     target: String,
-    schema: String,
-    sql: Sql,
 }
 
 /// Options for [`PostgresStore`]: [`PostgresStore::builder`].
@@ -93,7 +99,7 @@ impl fmt::Debug for PostgresStoreBuilder {
 impl fmt::Debug for PostgresStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PostgresStore")
-            .field("target", &self.target)
+            .field("target", &self.db.target)
             .field("schema", &self.schema)
             .finish_non_exhaustive()
     }
@@ -123,22 +129,47 @@ impl PostgresStoreBuilder {
     /// Connects, and creates or updates the schema's tables (concurrent first uses wait for each
     /// other on an advisory lock).
     pub fn connect(self) -> Result<PostgresStore, StoreError> {
-        if !valid_identifier(&self.schema) {
-            return Err(StoreError(format!(
-                "invalid PostgreSQL schema name `{}`: use letters, digits and `_`, not starting with a digit, \
-                 at most 63 bytes",
-                self.schema
-            )));
-        }
-        let mut config: tokio_postgres::Config = self.url.parse().map_err(|e| {
+        check_schema(&self.schema)?;
+        let db = Db::connect(&self.url, self.max_connections, self.connect_timeout)?;
+        let quoted = format!("\"{}\"", self.schema);
+        let store = PostgresStore {
+            db,
+            sql: Sql::new(&quoted),
+            schema: self.schema,
+        };
+        let (schema, target) = (store.schema.clone(), store.db.target.clone());
+        store
+            .db
+            .run(move |pool| async move { migrate(&pool, &schema, &quoted, &target, MIGRATIONS).await })?;
+        Ok(store)
+    }
+}
+
+/// Fails unless `schema` is a name the crate quotes safely: letters, digits and `_`, not starting
+/// with a digit, at most 63 bytes.
+pub(crate) fn check_schema(schema: &str) -> Result<(), StoreError> {
+    if valid_identifier(schema) {
+        Ok(())
+    } else {
+        Err(StoreError(format!(
+            "invalid PostgreSQL schema name `{schema}`: use letters, digits and `_`, not starting with a digit, \
+             at most 63 bytes"
+        )))
+    }
+}
+
+impl Db {
+    /// Parses the connection string and makes the pool (no connection is opened yet).
+    pub(crate) fn connect(url: &str, max_connections: usize, connect_timeout: Duration) -> Result<Db, StoreError> {
+        let mut config: tokio_postgres::Config = url.parse().map_err(|e| {
             StoreError(format!(
                 "invalid PostgreSQL connection string {}: {}",
-                describe_url(&self.url),
+                describe_url(url),
                 with_causes(&e)
             ))
         })?;
         if config.get_connect_timeout().is_none() {
-            config.connect_timeout(self.connect_timeout);
+            config.connect_timeout(connect_timeout);
         }
         if config.get_application_name().is_none() {
             config.application_name("proactive-skill");
@@ -158,24 +189,54 @@ impl PostgresStoreBuilder {
             },
         );
         let pool = Pool::builder(manager)
-            .max_size(self.max_connections)
+            .max_size(max_connections)
             .runtime(deadpool_postgres::Runtime::Tokio1)
             .wait_timeout(Some(Duration::from_secs(60)))
-            .create_timeout(Some(self.connect_timeout + Duration::from_secs(5)))
+            .create_timeout(Some(connect_timeout + Duration::from_secs(5)))
             .recycle_timeout(Some(Duration::from_secs(5)))
             .build()
             .map_err(|e| StoreError(format!("PostgreSQL at {target}: {e}")))?;
-        let quoted = format!("\"{}\"", self.schema);
-        let store = PostgresStore {
+        Ok(Db {
             pool,
             runtime: Some(runtime),
-            sql: Sql::new(&quoted),
             target,
-            schema: self.schema,
-        };
-        let (schema, target) = (store.schema.clone(), store.target.clone());
-        store.run(move |pool| async move { migrate(&pool, &schema, &quoted, &target).await })?;
-        Ok(store)
+        })
+    }
+
+    /// The server, as errors name it (never the password).
+    pub(crate) fn target(&self) -> &str {
+        &self.target
+    }
+
+    /// Runs a future on the runtime and waits for it. Safe from any thread: the future runs on the
+    /// runtime's own thread, and this one waits on a plain channel.
+    pub(crate) fn run<T, F>(&self, task: impl FnOnce(Pool) -> F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: Future<Output = Result<T, StoreError>> + Send + 'static,
+    {
+        let runtime = self.runtime.as_ref().expect("the runtime lives as long as the store");
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        let future = task(self.pool.clone());
+        runtime.spawn(async move {
+            let _ = tx.send(future.await);
+        });
+        rx.recv().map_err(|_| {
+            StoreError(format!(
+                "PostgreSQL at {}: the store's task ended without an answer",
+                self.target
+            ))
+        })?
+    }
+}
+
+impl Drop for Db {
+    fn drop(&mut self) {
+        // Dropping a runtime waits for its threads, which panics inside an async context; the
+        // store may well be dropped there (the last `Arc` of an axum state, say).
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
     }
 }
 
@@ -204,38 +265,7 @@ impl PostgresStore {
     /// The server, as errors name it: host and port (or socket directory), database and user;
     /// never the password.
     pub fn target(&self) -> &str {
-        &self.target
-    }
-
-    /// Runs a future on the store's runtime and waits for it. Safe from any thread: the future
-    /// runs on the store's own thread, and this one waits on a plain channel.
-    fn run<T, F>(&self, task: impl FnOnce(Pool) -> F) -> Result<T, StoreError>
-    where
-        T: Send + 'static,
-        F: Future<Output = Result<T, StoreError>> + Send + 'static,
-    {
-        let runtime = self.runtime.as_ref().expect("the runtime lives as long as the store");
-        let (tx, rx) = std::sync::mpsc::sync_channel(1);
-        let future = task(self.pool.clone());
-        runtime.spawn(async move {
-            let _ = tx.send(future.await);
-        });
-        rx.recv().map_err(|_| {
-            StoreError(format!(
-                "PostgreSQL at {}: the store's task ended without an answer",
-                self.target
-            ))
-        })?
-    }
-}
-
-impl Drop for PostgresStore {
-    fn drop(&mut self) {
-        // Dropping a runtime waits for its threads, which panics inside an async context; the
-        // store may well be dropped there (the last `Arc` of an axum state, say).
-        if let Some(runtime) = self.runtime.take() {
-            runtime.shutdown_background();
-        }
+        &self.db.target
     }
 }
 
@@ -278,8 +308,8 @@ impl Store for PostgresStore {
             self.sql.insert.clone(),
             self.sql.update.clone(),
         );
-        let target = self.target.clone();
-        self.run(move |pool| async move {
+        let target = self.db.target.clone();
+        self.db.run(move |pool| async move {
             let mut attempt = 0;
             loop {
                 match apply_once(&pool, &sql, &event).await {
@@ -292,8 +322,8 @@ impl Store for PostgresStore {
     }
 
     fn user(&self, user_id: &str) -> Result<Option<UserState>, StoreError> {
-        let (user_id, sql, target) = (user_id.to_owned(), self.sql.select.clone(), self.target.clone());
-        self.run(move |pool| async move {
+        let (user_id, sql, target) = (user_id.to_owned(), self.sql.select.clone(), self.db.target.clone());
+        self.db.run(move |pool| async move {
             async {
                 let client = pool.get().await?;
                 let statement = client.prepare_cached(&sql).await?;
@@ -309,8 +339,12 @@ impl Store for PostgresStore {
     }
 
     fn subscribers(&self, event_name: &str) -> Result<Vec<UserState>, StoreError> {
-        let (name, sql, target) = (event_name.to_owned(), self.sql.subscribers.clone(), self.target.clone());
-        self.run(move |pool| async move {
+        let (name, sql, target) = (
+            event_name.to_owned(),
+            self.sql.subscribers.clone(),
+            self.db.target.clone(),
+        );
+        self.db.run(move |pool| async move {
             async {
                 let client = pool.get().await?;
                 let statement = client.prepare_cached(&sql).await?;
@@ -391,12 +425,19 @@ fn user_state(row: &Row) -> Result<UserState, Failure> {
     })
 }
 
-/// Creates the schema and applies the missing migrations. The common case, everything in place,
+/// Creates the schema and applies the missing ones of `migrations` (the store's, or the outbox's:
+/// both are recorded in the schema's `schema_migrations`). The common case, everything in place,
 /// takes one query and no lock, and needs no right to create anything.
-async fn migrate(pool: &Pool, schema: &str, quoted: &str, target: &str) -> Result<(), StoreError> {
+pub(crate) async fn migrate(
+    pool: &Pool,
+    schema: &str,
+    quoted: &str,
+    target: &str,
+    migrations: &'static [(&'static str, &'static str)],
+) -> Result<(), StoreError> {
     let fail = |e: Failure| e.into_store_error(target);
     let mut client = pool.get().await.map_err(|e| fail(e.into()))?;
-    if pending(&**client, quoted).await.map_err(fail)?.is_empty() {
+    if pending(&**client, quoted, migrations).await.map_err(fail)?.is_empty() {
         return Ok(());
     }
     let tx = client.transaction().await.map_err(|e| fail(e.into()))?;
@@ -426,7 +467,7 @@ async fn migrate(pool: &Pool, schema: &str, quoted: &str, target: &str) -> Resul
     ))
     .await
     .map_err(|e| fail(e.into()))?;
-    for (name, sql) in pending(&*tx, quoted).await.map_err(fail)? {
+    for (name, sql) in pending(&*tx, quoted, migrations).await.map_err(fail)? {
         tx.batch_execute(&sql.replace("{schema}", quoted))
             .await
             .map_err(|e| StoreError(format!("PostgreSQL at {target}: migration {name}: {e}")))?;
@@ -440,10 +481,11 @@ async fn migrate(pool: &Pool, schema: &str, quoted: &str, target: &str) -> Resul
     tx.commit().await.map_err(|e| fail(e.into()))
 }
 
-/// The migrations not yet recorded (all of them when the schema or its table is missing).
-async fn pending(
-    client: &impl tokio_postgres::GenericClient,
+/// The ones of `migrations` not yet recorded (all of them when the schema or its table is missing).
+pub(crate) async fn pending(
+    client: &(impl tokio_postgres::GenericClient + Sync),
     quoted: &str,
+    migrations: &'static [(&'static str, &'static str)],
 ) -> Result<Vec<(&'static str, &'static str)>, Failure> {
     let table = client
         .query_one(
@@ -461,7 +503,7 @@ async fn pending(
             .map(|r| r.try_get(0))
             .collect::<Result<_, _>>()?,
     };
-    Ok(MIGRATIONS
+    Ok(migrations
         .iter()
         .copied()
         .filter(|(name, _)| !done.iter().any(|d| d == name))
@@ -469,7 +511,7 @@ async fn pending(
 }
 
 /// Why a call failed, before it becomes a [`StoreError`] naming the server.
-enum Failure {
+pub(crate) enum Failure {
     Db(tokio_postgres::Error),
     Pool(deadpool_postgres::PoolError),
     Other(String),
@@ -489,7 +531,7 @@ impl From<deadpool_postgres::PoolError> for Failure {
 
 impl Failure {
     /// The message names the server (never the password) and says what went wrong.
-    fn into_store_error(self, target: &str) -> StoreError {
+    pub(crate) fn into_store_error(self, target: &str) -> StoreError {
         use deadpool_postgres::{PoolError, TimeoutType};
         StoreError(match self {
             Failure::Pool(PoolError::Backend(e)) => {
@@ -510,7 +552,7 @@ impl Failure {
 
 /// The server's message and SQLSTATE when it answered with an error; otherwise the driver's
 /// message with its causes (`error connecting to server: Connection refused (os error 111)`).
-fn db_error(e: &tokio_postgres::Error) -> String {
+pub(crate) fn db_error(e: &tokio_postgres::Error) -> String {
     match e.as_db_error() {
         Some(db) => format!("{} (SQLSTATE {})", db.message(), db.code().code()),
         None => with_causes(e),
@@ -580,7 +622,7 @@ fn describe_config(config: &tokio_postgres::Config) -> String {
 
 /// A connection string as errors may show it: a URL without its user information and query
 /// (either may hold the password); the `key=value` form not at all.
-fn describe_url(url: &str) -> String {
+pub(crate) fn describe_url(url: &str) -> String {
     if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
         return "(key=value form, not shown)".to_owned();
     }

@@ -1,13 +1,17 @@
-//! A durable outbox (the transactional outbox pattern) in SQLite: notifications the skill decides
-//! to send are written in the application's own transaction ([`SqliteOutbox::enqueue`]), so a
-//! crash after the decision cannot lose them, and workers ([`run_worker`], `proactive worker`)
-//! send them with the client (retries, `Retry-After`), any number at once.
+//! A durable outbox (the transactional outbox pattern), in SQLite for one machine
+//! ([`SqliteOutbox`]) or in PostgreSQL for many (`PostgresOutbox`, feature `postgres`):
+//! notifications the skill decides to send are written in the application's own transaction
+//! ([`SqliteOutbox::enqueue`], `PostgresOutbox::enqueue`), so a crash after the decision cannot
+//! lose them, and workers ([`run_worker`], `proactive worker`) send them with the client (retries,
+//! `Retry-After`), any number at once.
 //!
 //! A worker claims a batch with a lease (the rows are its own until the lease ends), sends it,
 //! and marks each request accepted, or failed with the reason and the attempt count. A worker that
 //! dies mid-batch simply lets its lease run out; another claims the rows again and resends them.
 //! Amazon answers a repeated reference id with `409` and never delivers it twice, so a `409` for
 //! an outbox request counts as accepted: each notification is delivered once.
+//!
+//! Both outboxes implement [`Outbox`], the synchronous interface workers use.
 //!
 //! ```
 //! use proactive_skill::outbox::SqliteOutbox;
@@ -20,7 +24,7 @@
 //! let tx = conn.transaction().unwrap();
 //! tx.execute_batch("CREATE TABLE IF NOT EXISTS orders (id TEXT); INSERT INTO orders VALUES ('o-1');").unwrap();
 //! let body: serde_json::Value =
-//!     serde_json::from_str(include_str!("../requests/AMAZON.OrderStatus.Updated.json")).unwrap();
+//!     serde_json::from_str(include_str!("../../requests/AMAZON.OrderStatus.Updated.json")).unwrap();
 //! SqliteOutbox::enqueue(&tx, &body).unwrap();
 //! tx.commit().unwrap();
 //!
@@ -29,16 +33,26 @@
 //! # std::fs::remove_dir_all(&dir).ok();
 //! ```
 
+#[cfg(feature = "sqlite")]
 use std::path::Path;
+#[cfg(feature = "sqlite")]
 use std::sync::Mutex;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
+#[cfg(feature = "sqlite")]
+use std::time::{SystemTime, UNIX_EPOCH};
 
+#[cfg(feature = "sqlite")]
 use rusqlite::{params, Connection, TransactionBehavior};
 use serde_json::Value;
 
 use crate::StoreError;
 
-/// Claimed rows and results written back by a worker, from [`SqliteOutbox`].
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(feature = "postgres")]
+pub use postgres::{PostgresOutbox, PostgresOutboxBuilder};
+
+/// A request claimed by a worker, from an [`Outbox`].
 #[derive(Debug, Clone)]
 pub struct Claimed {
     /// The row id.
@@ -86,22 +100,56 @@ pub struct Status {
     pub failed: u64,
 }
 
+/// An outbox that workers share ([`run_worker`]): [`SqliteOutbox`], or `PostgresOutbox` (feature
+/// `postgres`). The methods are synchronous (the worker calls them off its async threads); each
+/// is also an inherent method of both outboxes, documented there.
+pub trait Outbox: Send + Sync {
+    /// Claims up to `batch` pending requests for `worker` until `lease` from now: the oldest
+    /// first, including those whose earlier lease ran out; never a request another worker holds.
+    fn claim(&self, worker: &str, batch: usize, lease: Duration) -> Result<Vec<Claimed>, StoreError>;
+
+    /// Writes what happened to claimed requests, in one transaction, only where `worker` still
+    /// holds the lease; returns the number of requests written.
+    fn settle(&self, worker: &str, outcomes: &[(i64, Outcome)]) -> Result<usize, StoreError>;
+
+    /// How many requests are in each state.
+    fn status(&self) -> Result<Status, StoreError>;
+
+    /// The failed requests: id, reference id, attempts and reason, oldest first.
+    fn failures(&self) -> Result<Vec<(i64, String, u32, String)>, StoreError>;
+}
+
+/// Checks that `body` may go into an outbox, as `enqueue` does: a valid request (the expiry
+/// aside, which is checked when it is sent).
+pub fn validate(body: &Value) -> Result<(), StoreError> {
+    let report = proactive_schemas::validate(body);
+    if report.is_valid() {
+        Ok(())
+    } else {
+        Err(StoreError(format!("not an outbox request: {report}")))
+    }
+}
+
 /// The outbox table in an SQLite database (see the [module docs](self)).
+#[cfg(feature = "sqlite")]
 #[derive(Debug)]
 pub struct SqliteOutbox {
     conn: Mutex<Connection>,
 }
 
+#[cfg(feature = "sqlite")]
 fn db(e: rusqlite::Error) -> StoreError {
     StoreError(e.to_string())
 }
 
+#[cfg(feature = "sqlite")]
 fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
+#[cfg(feature = "sqlite")]
 const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS proactive_outbox (
     id           INTEGER PRIMARY KEY AUTOINCREMENT,
     body         TEXT NOT NULL,
@@ -116,6 +164,7 @@ const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS proactive_outbox (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS proactive_outbox_pending ON proactive_outbox (state, lease_until, id);";
 
+#[cfg(feature = "sqlite")]
 impl SqliteOutbox {
     /// Opens (or creates) the outbox in a database file.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
@@ -139,10 +188,7 @@ impl SqliteOutbox {
     /// The body must be a valid request (the expiry aside, which is checked when it is sent);
     /// its id in the outbox is returned.
     pub fn enqueue(conn: &Connection, body: &Value) -> Result<i64, StoreError> {
-        let report = proactive_schemas::validate(body);
-        if !report.is_valid() {
-            return Err(StoreError(format!("not an outbox request: {report}")));
-        }
+        validate(body)?;
         let reference_id = body["referenceId"].as_str().unwrap_or_default();
         Self::migrate(conn)?;
         conn.execute(
@@ -269,6 +315,25 @@ impl SqliteOutbox {
     }
 }
 
+#[cfg(feature = "sqlite")]
+impl Outbox for SqliteOutbox {
+    fn claim(&self, worker: &str, batch: usize, lease: Duration) -> Result<Vec<Claimed>, StoreError> {
+        SqliteOutbox::claim(self, worker, batch, lease)
+    }
+
+    fn settle(&self, worker: &str, outcomes: &[(i64, Outcome)]) -> Result<usize, StoreError> {
+        SqliteOutbox::settle(self, worker, outcomes)
+    }
+
+    fn status(&self) -> Result<Status, StoreError> {
+        SqliteOutbox::status(self)
+    }
+
+    fn failures(&self) -> Result<Vec<(i64, String, u32, String)>, StoreError> {
+        SqliteOutbox::failures(self)
+    }
+}
+
 /// How a worker runs ([`run_worker`]).
 #[cfg(feature = "client")]
 #[derive(Debug, Clone)]
@@ -352,12 +417,12 @@ fn outcome(result: Result<proactive_client::Sent, proactive_client::Error>, prio
     }
 }
 
-/// Runs a worker: claims batches, sends them with `client`, writes each outcome (in one
-/// transaction per batch). Returns when the outbox is drained ([`WorkerOptions::drain`]), or on a
-/// storage error.
+/// Runs a worker on an outbox ([`SqliteOutbox`], `PostgresOutbox`, or an `Arc<dyn Outbox>`):
+/// claims batches, sends them with `client`, writes each outcome (in one transaction per batch).
+/// Returns when the outbox is drained ([`WorkerOptions::drain`]), or on a storage error.
 #[cfg(feature = "client")]
-pub async fn run_worker(
-    outbox: std::sync::Arc<SqliteOutbox>,
+pub async fn run_worker<O: Outbox + ?Sized + 'static>(
+    outbox: std::sync::Arc<O>,
     client: &proactive_client::Client,
     stage: proactive_client::Stage,
     region: proactive_client::Region,
