@@ -38,19 +38,15 @@ struct Args {
     /// skill are refused.
     #[arg(long, env = "ALEXA_SKILL_ID", value_name = "ID")]
     skill_id: String,
-    /// The SQLite file holding the subscription ledger (created if missing).
-    #[arg(long, value_name = "FILE", default_value = "skill-ledger.db")]
-    db: PathBuf,
-    /// Keep the ledger in PostgreSQL instead of `--db` (`postgres://user:password@host/db`; its
-    /// tables, in schema `proactive`, are created on first use), shared by every instance of the
-    /// service. Prefer the environment variable: an argument shows in the process list.
-    #[arg(
-        long,
-        value_name = "URL",
-        env = "DATABASE_URL",
-        hide_env_values = true,
-        conflicts_with = "db"
-    )]
+    /// The SQLite file holding the subscription ledger (created if missing) [default:
+    /// skill-ledger.db, unless DATABASE_URL is set].
+    #[arg(long, value_name = "FILE", conflicts_with = "database_url")]
+    db: Option<PathBuf>,
+    /// Keep the ledger in PostgreSQL instead (`postgres://user:password@host/db`; its tables, in
+    /// schema `proactive`, are created on first use), shared by every instance of the service.
+    /// Without `--db`, the environment variable DATABASE_URL is used the same way; prefer it: an
+    /// argument shows in the process list.
+    #[arg(long, value_name = "URL")]
     database_url: Option<String>,
     /// The address to listen on.
     #[arg(long, default_value = "127.0.0.1")]
@@ -114,7 +110,14 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     }
     let stage = if args.live { Stage::Live } else { Stage::Development };
     let (verifier, client) = (verifier.build(), client.build()?);
-    match args.database_url {
+    // An explicit `--db` wins over DATABASE_URL from the environment.
+    let database_url = match (&args.db, args.database_url) {
+        (Some(_), _) => None,
+        (None, Some(url)) => Some(url),
+        (None, None) => std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()),
+    };
+    let db = args.db.unwrap_or_else(|| PathBuf::from("skill-ledger.db"));
+    match database_url {
         Some(url) => {
             // Connecting waits for the server (and creates the tables): off the async threads.
             let store = tokio::task::spawn_blocking(move || PostgresStore::connect(&url))
@@ -124,8 +127,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             serve((args.bind, args.port), store, verifier, client, stage).await
         }
         None => {
-            let store = SqliteStore::open(&args.db)
-                .map_err(|e| format!("cannot open the ledger {}: {e}", args.db.display()))?;
+            let store = SqliteStore::open(&db).map_err(|e| format!("cannot open the ledger {}: {e}", db.display()))?;
             serve((args.bind, args.port), store, verifier, client, stage).await
         }
     }
