@@ -88,7 +88,8 @@ pub(crate) struct WorkerArgs {
     /// least 60.
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
     lease: Option<u64>,
-    /// The worker's name in leases (default: worker-PID): unique among the workers of an outbox.
+    /// The worker's name in leases (default: worker-PID-RANDOM): unique among the workers of an
+    /// outbox.
     #[arg(long)]
     name: Option<String>,
     /// Exit once nothing is pending or in flight, instead of waiting for more.
@@ -158,7 +159,7 @@ pub(crate) fn worker(args: WorkerArgs) -> io::Result<ExitCode> {
         Place::Postgres { url, schema } => Arc::new(postgres(&url, &schema)?),
     };
     let options = WorkerOptions {
-        name: args.name.unwrap_or_else(|| format!("worker-{}", std::process::id())),
+        name: args.name.unwrap_or_else(proactive_skill::outbox::default_worker_name),
         batch: args.batch,
         concurrency: args.concurrency,
         lease,

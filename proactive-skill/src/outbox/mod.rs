@@ -360,7 +360,7 @@ pub struct WorkerOptions {
 impl Default for WorkerOptions {
     fn default() -> Self {
         WorkerOptions {
-            name: format!("worker-{}", std::process::id()),
+            name: default_worker_name(),
             batch: 64,
             concurrency: 32,
             lease: Duration::from_secs(300),
@@ -369,6 +369,18 @@ impl Default for WorkerOptions {
             max_attempts: 30,
         }
     }
+}
+
+/// `worker-PID-RANDOM`: unique among the workers of an outbox, even on several machines (a
+/// process id alone repeats across machines, and two workers of one name could settle each
+/// other's rows).
+#[cfg(feature = "client")]
+pub fn default_worker_name() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    h.write_u128(now.map_or(0, |d| d.as_nanos()));
+    format!("worker-{}-{:08x}", std::process::id(), h.finish() as u32)
 }
 
 /// What one worker did.
