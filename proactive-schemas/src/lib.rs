@@ -53,22 +53,16 @@ pub mod __private;
 #[macro_export]
 macro_rules! __json_schema {
     (impl [$($generics:tt)*] for [$($ty:tt)*] where [$($where:tt)*] { name: $name:expr, id: $id:expr, schema_text: $text:expr $(,)? }) => {
-        impl $($generics)* $crate::__private::schemars::JsonSchema for $($ty)* $($where)* {
-            #[inline]
-            fn schema_name() -> ::std::borrow::Cow<'static, str> {
-                ::std::borrow::Cow::Borrowed($name)
-            }
-            #[inline]
-            fn schema_id() -> ::std::borrow::Cow<'static, str> {
-                ::std::borrow::Cow::Borrowed($id)
-            }
-            #[inline]
-            fn json_schema(_: &mut $crate::__private::schemars::SchemaGenerator) -> $crate::__private::schemars::Schema {
-                $crate::__private::schema_from_str($text)
-            }
-        }
+        $crate::__json_schema!(@impl [$($generics)*] [$($ty)*] [$($where)*] $name, $id, _generator => {
+            $crate::__private::schema_from_str($text)
+        });
     };
     (impl [$($generics:tt)*] for [$($ty:tt)*] where [$($where:tt)*] { name: $name:expr, id: $id:expr, same_as: $same:ty $(,)? }) => {
+        $crate::__json_schema!(@impl [$($generics)*] [$($ty)*] [$($where)*] $name, $id, generator => {
+            <$same as $crate::__private::schemars::JsonSchema>::json_schema(generator)
+        });
+    };
+    (@impl [$($generics:tt)*] [$($ty:tt)*] [$($where:tt)*] $name:expr, $id:expr, $generator:ident => $body:block) => {
         impl $($generics)* $crate::__private::schemars::JsonSchema for $($ty)* $($where)* {
             #[inline]
             fn schema_name() -> ::std::borrow::Cow<'static, str> {
@@ -79,9 +73,7 @@ macro_rules! __json_schema {
                 ::std::borrow::Cow::Borrowed($id)
             }
             #[inline]
-            fn json_schema(generator: &mut $crate::__private::schemars::SchemaGenerator) -> $crate::__private::schemars::Schema {
-                <$same as $crate::__private::schemars::JsonSchema>::json_schema(generator)
-            }
+            fn json_schema($generator: &mut $crate::__private::schemars::SchemaGenerator) -> $crate::__private::schemars::Schema $body
         }
     };
 }

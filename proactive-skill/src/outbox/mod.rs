@@ -190,12 +190,20 @@ impl SqliteOutbox {
     pub fn enqueue(conn: &Connection, body: &Value) -> Result<i64, StoreError> {
         validate(body)?;
         let reference_id = body["referenceId"].as_str().unwrap_or_default();
-        Self::migrate(conn)?;
-        conn.execute(
-            "INSERT INTO proactive_outbox (body, reference_id, created_ms) VALUES (?1, ?2, ?3)",
-            params![body.to_string(), reference_id, now_ms()],
-        )
-        .map_err(db)?;
+        let insert = || {
+            conn.execute(
+                "INSERT INTO proactive_outbox (body, reference_id, created_ms) VALUES (?1, ?2, ?3)",
+                params![body.to_string(), reference_id, now_ms()],
+            )
+        };
+        // The table is created on the first insert that misses it, not checked on every one.
+        if let Err(e) = insert() {
+            if !e.to_string().contains("no such table") {
+                return Err(db(e));
+            }
+            Self::migrate(conn)?;
+            insert().map_err(db)?;
+        }
         Ok(conn.last_insert_rowid())
     }
 
