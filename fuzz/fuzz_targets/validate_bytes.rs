@@ -5,6 +5,9 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        proactive_fuzz::check_text(text);
+    }
     if let Ok(body) = serde_json::from_slice::<serde_json::Value>(data) {
         proactive_fuzz::check_request(&body);
     }

@@ -10,6 +10,7 @@ fuzz_target!(|case: Case| {
     proactive_fuzz::check_request(&body);
     // The same body through the byte door: what the validator judged is what a server would read.
     let bytes = serde_json::to_vec(&body).expect("a Value always serializes");
+    proactive_fuzz::check_text(std::str::from_utf8(&bytes).expect("serde_json writes UTF-8"));
     match serde_json::from_slice::<serde_json::Value>(&bytes) {
         Ok(reread) => proactive_fuzz::check_request(&reread),
         // Mutations can nest deeper than serde_json reads (128 levels); a server refuses those bytes.

@@ -65,6 +65,33 @@ pub fn check_request(body: &Value) {
     }
 }
 
+/// The text door and the value door agree: [`proactive_schemas::Validator::validate_str`] returns
+/// exactly the report `validate` returns for the parsed text (or the parse error when the text is
+/// no JSON), and a body the text path proves valid has an empty report.
+pub fn check_text(text: &str) {
+    let validator = proactive_schemas::validator();
+    let by_text = validator.validate_str(text);
+    let parsed = serde_json::from_str::<Value>(text);
+    match (&by_text, &parsed) {
+        (Ok(report), Ok(value)) => {
+            let by_value = validator.validate(value);
+            assert_eq!(
+                report, &by_value,
+                "disagreement: validate_str and validate differ on {text}"
+            );
+            if validator.proves_valid(text, None) {
+                assert_eq!(
+                    by_value,
+                    proactive_schemas::Report::default(),
+                    "disagreement: proven valid, but the report is not empty: {text}"
+                );
+            }
+        }
+        (Err(_), Err(_)) => {}
+        _ => panic!("disagreement: validate_str and the parse differ on whether {text:?} is JSON"),
+    }
+}
+
 /// A `ProactiveSubscriptionChanged` parse and its `to_value` agree: what parses, serialized,
 /// parses to an equal value (from the value and from its bytes); a refusal names a JSON pointer.
 pub fn check_subscription_changed(bytes: &[u8]) {

@@ -2,6 +2,7 @@
 //! does not grow with the input. Syntax errors are printed as they are met; where each body
 //! came from is kept only while it is in flight.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{self, BufRead, Write};
 use std::path::PathBuf;
@@ -175,38 +176,78 @@ impl Bodies {
     }
 }
 
-impl Iterator for Bodies {
-    type Item = Value;
+/// The one member of a body `send` needs to read: its reference id (for the journal, and to name
+/// the body in what is printed).
+#[derive(serde::Deserialize)]
+struct ReferenceId<'a> {
+    #[serde(rename = "referenceId", borrow)]
+    reference_id: Option<Cow<'a, str>>,
+}
 
-    fn next(&mut self) -> Option<Value> {
+impl Bodies {
+    /// Marks a body handed out; its index.
+    fn hand_out(&mut self, location: Location, reference_id: Option<String>) -> usize {
+        let index = self.next_index;
+        self.next_index += 1;
+        if let Ok(mut l) = self.ledger.lock() {
+            let location = location.prefix();
+            l.in_flight.insert(index, InFlight { location, reference_id });
+        }
+        index
+    }
+
+    /// Whether the journal lists this reference id (then the body is counted as skipped).
+    fn skips(&self, reference_id: Option<&str>) -> bool {
+        let skip = matches!((&self.skip, reference_id), (Some(done), Some(id)) if done.contains(id));
+        if skip {
+            if let Ok(mut l) = self.ledger.lock() {
+                l.skipped += 1;
+            }
+        }
+        skip
+    }
+}
+
+impl Iterator for Bodies {
+    type Item = proactive_client::Body;
+
+    fn next(&mut self) -> Option<proactive_client::Body> {
         loop {
             let (name, line, text) = self.next_text()?;
-            let ledger = &self.ledger;
             let location = match line {
                 Some(n) => Location::line(&name, n),
                 None => Location::file(&name),
             };
+            // Unedited text is sent as it is: only its reference id is read here, and the client
+            // validates the text itself. Anything else (an edit to make, text that is no JSON
+            // object with a string id) goes through a value.
+            let text = match (&self.edit, String::from_utf8(text)) {
+                (None, Ok(text)) => {
+                    let id = serde_json::from_str::<ReferenceId>(&text).map(|r| r.reference_id.map(Cow::into_owned));
+                    if let Ok(reference_id) = id {
+                        if self.skips(reference_id.as_deref()) {
+                            continue;
+                        }
+                        self.hand_out(location, reference_id);
+                        return Some(proactive_client::Body::Text(text));
+                    }
+                    text.into_bytes()
+                }
+                (_, Ok(text)) => text.into_bytes(),
+                (_, Err(e)) => e.into_bytes(),
+            };
+            let ledger = &self.ledger;
             match parse(location, &text) {
                 Ok(mut body) => {
                     let reference_id = body.get("referenceId").and_then(Value::as_str).map(str::to_owned);
-                    if let (Some(done), Some(id)) = (&self.skip, &reference_id) {
-                        if done.contains(id) {
-                            if let Ok(mut l) = ledger.lock() {
-                                l.skipped += 1;
-                            }
-                            continue;
-                        }
+                    if self.skips(reference_id.as_deref()) {
+                        continue;
                     }
                     if let Some(edit) = &mut self.edit {
                         edit(&mut body);
                     }
-                    let index = self.next_index;
-                    self.next_index += 1;
-                    if let Ok(mut l) = ledger.lock() {
-                        let location = location.prefix();
-                        l.in_flight.insert(index, InFlight { location, reference_id });
-                    }
-                    return Some(body);
+                    self.hand_out(location, reference_id);
+                    return Some(proactive_client::Body::Value(body));
                 }
                 Err(diagnostic) => {
                     let _ = writeln!(io::stdout().lock(), "{diagnostic}");

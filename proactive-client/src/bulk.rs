@@ -7,14 +7,41 @@ use serde_json::Value;
 
 use crate::{Client, Error, Region, Sent, Stage};
 
+/// A request body for [`Client::send_all`]: a JSON value, or JSON text sent exactly as written.
+///
+/// Text is validated from the text itself (a valid body is proven so without building a
+/// [`Value`], see [`proactive_schemas::Validator::validate_str`]) and its bytes are sent as they
+/// are, never parsed into a value and written out again: the cheapest way to send bodies read
+/// from files.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Body {
+    /// A JSON value, serialized once for sending.
+    Value(Value),
+    /// JSON text, sent as it is.
+    Text(String),
+}
+
+impl From<Value> for Body {
+    fn from(value: Value) -> Self {
+        Body::Value(value)
+    }
+}
+
+impl From<String> for Body {
+    fn from(text: String) -> Self {
+        Body::Text(text)
+    }
+}
+
 impl Client {
     /// Sends many request bodies with at most `concurrency` in flight. Every request gets a
     /// result on the returned channel, tagged with its index (its position in `bodies`); nothing
     /// is dropped.
     ///
-    /// `bodies` is any iterator (a `Vec`, or one that reads a file line by line): it is taken
-    /// one body at a time as a sender becomes free, so at most `concurrency` bodies are held
-    /// at once. `concurrency` senders share it, however many bodies there are.
+    /// `bodies` is any iterator (a `Vec`, or one that reads a file line by line) of [`Value`]s,
+    /// of JSON text (`String`, sent as written), or of [`Body`]: it is taken one body at a time
+    /// as a sender becomes free, so at most `concurrency` bodies are held at once.
+    /// `concurrency` senders share it, however many bodies there are.
     pub fn send_all<I>(
         &self,
         bodies: I,
@@ -23,7 +50,8 @@ impl Client {
         concurrency: usize,
     ) -> tokio::sync::mpsc::UnboundedReceiver<(usize, Result<Sent, Error>)>
     where
-        I: IntoIterator<Item = Value>,
+        I: IntoIterator,
+        I::Item: Into<Body>,
         I::IntoIter: Send + 'static,
     {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
@@ -34,12 +62,14 @@ impl Client {
                 loop {
                     // The lock is held only to take the next body, never across an `await`.
                     let next = match bodies.lock() {
-                        Ok(mut bodies) => bodies.next(),
+                        Ok(mut bodies) => bodies.next().map(|(i, body)| (i, body.into())),
                         Err(_) => None, // another sender panicked inside the iterator
                     };
                     let Some((i, body)) = next else { break };
-                    let result = client.send_value(&body, stage, region).await;
-                    drop(body);
+                    let result = match body {
+                        Body::Value(body) => client.send_value(&body, stage, region).await,
+                        Body::Text(body) => client.send_text(body, stage, region).await,
+                    };
                     let _ = tx.send((i, result));
                 }
             });

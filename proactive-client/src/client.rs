@@ -155,13 +155,51 @@ impl Client {
 
     /// Validates and sends a typed request.
     pub async fn send(&self, request: &Request, stage: Stage, region: Region) -> Result<Sent, Error> {
-        self.send_value(&request.to_value(), stage, region).await
+        // Written once, checked from the text, and those bytes sent.
+        match serde_json::to_string(request) {
+            Ok(text) => self.send_text(text, stage, region).await,
+            Err(_) => self.send_value(&request.to_value(), stage, region).await,
+        }
     }
 
     /// Validates and sends a request body. An invalid body is not sent.
     pub async fn send_value(&self, body: &Value, stage: Stage, region: Region) -> Result<Sent, Error> {
         let url = self.events_url(stage, region);
         self.validate_and_post(body, url).await
+    }
+
+    /// Validates and sends a request body given as JSON text, sent exactly as written (no parse
+    /// into a value and back). Text that is no JSON, or an invalid body, is not sent
+    /// ([`Error::Invalid`]).
+    ///
+    /// ```no_run
+    /// # async fn run(client: proactive_client::Client) -> Result<(), proactive_client::Error> {
+    /// use proactive_client::{Region, Stage};
+    ///
+    /// let text = std::fs::read_to_string("weather-alert.json").expect("readable");
+    /// client.send_text(text, Stage::Development, Region::NorthAmerica).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send_text(&self, body: String, stage: Stage, region: Region) -> Result<Sent, Error> {
+        let now = proactive_schemas::jiff::Timestamp::now();
+        let report = match proactive_schemas::validator().validate_str_for_sending(&body, now) {
+            Ok(report) => report,
+            Err(e) => proactive_schemas::Report {
+                errors: vec![proactive_schemas::Diagnostic {
+                    severity: proactive_schemas::Severity::Error,
+                    pointer: String::new(),
+                    message: format!("not JSON: {e}"),
+                    suggestion: None,
+                }],
+                ..Default::default()
+            },
+        };
+        if !report.is_valid() {
+            return Err(Error::Invalid(report));
+        }
+        let url = self.events_url(stage, region);
+        self.post(bytes::Bytes::from(body), url).await
     }
 
     /// Validates and sends a request body to a user's own API host, as learned from their

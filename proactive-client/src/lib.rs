@@ -28,7 +28,7 @@ mod errors;
 mod retry;
 
 pub use auth::Credentials;
-pub use bulk::Summary;
+pub use bulk::{Body, Summary};
 pub use client::{Client, ClientBuilder, Sent};
 pub use endpoints::{Region, Stage, AMAZON_API_HOSTS, AMAZON_AUTH_ENDPOINT};
 pub use errors::{ApiError, Error, Rejection};

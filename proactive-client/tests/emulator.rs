@@ -728,3 +728,48 @@ async fn the_emulator_keeps_a_bounded_record_but_remembers_every_reference_id() 
         "{err}"
     );
 }
+
+/// Text is validated from the text and sent byte for byte; text that is no JSON, or an invalid
+/// body, is not sent; values and text mix in one bulk send.
+#[tokio::test]
+async fn text_bodies_are_sent_as_written() {
+    let (emulator, client) = setup(Config::default(), quick_retry()).await;
+    // Written with extra spaces: what arrives is what was written.
+    let text = serde_json::to_string_pretty(&weather("as-text")).unwrap();
+    client
+        .send_text(text.clone(), Stage::Development, Region::NorthAmerica)
+        .await
+        .unwrap();
+    let accepted = emulator.accepted();
+    assert_eq!(accepted.len(), 1);
+    assert_eq!(accepted[0].request, serde_json::from_str::<Value>(&text).unwrap());
+
+    match client
+        .send_text("{\"timestamp\":".to_owned(), Stage::Development, Region::NorthAmerica)
+        .await
+    {
+        Err(Error::Invalid(report)) => assert!(report.errors[0].message.starts_with("not JSON"), "{report}"),
+        other => panic!("{other:?}"),
+    }
+    let mut broken = weather("broken");
+    broken["event"]["payload"]["weatherAlert"]["alertType"] = "TORNADOES".into();
+    match client
+        .send_text(broken.to_string(), Stage::Development, Region::NorthAmerica)
+        .await
+    {
+        Err(Error::Invalid(report)) => {
+            assert_eq!(
+                report.errors[0].pointer, "/event/payload/weatherAlert/alertType",
+                "{report}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+
+    let bodies: Vec<proactive_client::Body> =
+        vec![weather("mixed-value").into(), weather("mixed-text").to_string().into()];
+    let summary =
+        proactive_client::Summary::collect(client.send_all(bodies, Stage::Development, Region::NorthAmerica, 2)).await;
+    assert_eq!(summary.accepted, [0, 1]);
+    assert_eq!(emulator.accepted().len(), 3);
+}

@@ -42,6 +42,7 @@ use serde_json::Value;
 use crate::datetime::DateTime;
 use crate::meta::EventMeta;
 
+mod proof;
 mod report;
 mod rules;
 mod schema;
@@ -58,7 +59,7 @@ pub const ENVELOPE_SCHEMA: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"
 /// A validator for a catalogue of events, with every schema compiled once.
 pub struct Validator {
     envelope: Compiled,
-    events: HashMap<&'static str, (&'static EventMeta, Compiled, AttributeTree)>,
+    events: HashMap<&'static str, (&'static EventMeta, Compiled, AttributeTree, proof::Node)>,
     names: Vec<&'static str>,
 }
 
@@ -110,7 +111,15 @@ impl Validator {
             envelope: Compiled::new(ENVELOPE_SCHEMA),
             events: events
                 .iter()
-                .map(|m| (m.name, (*m, Compiled::new(m.schema), AttributeTree::new(m))))
+                .map(|m| {
+                    let checks = (
+                        *m,
+                        Compiled::new(m.schema),
+                        AttributeTree::new(m),
+                        proof::compile_payload(m),
+                    );
+                    (m.name, checks)
+                })
                 .collect(),
             names,
         }
@@ -118,7 +127,7 @@ impl Validator {
 
     /// The metadata of a known event.
     pub fn event(&self, name: &str) -> Option<&'static EventMeta> {
-        self.events.get(name).map(|(m, _, _)| *m)
+        self.events.get(name).map(|(m, ..)| *m)
     }
 
     /// Checks a request body; reports every problem.
@@ -151,6 +160,50 @@ impl Validator {
         found.into_report()
     }
 
+    /// Checks a request body given as JSON text: the same [`Report`] as
+    /// [`validate`](Self::validate) on the parsed body, or the parse error.
+    ///
+    /// A valid body is proven so straight from its text, without building a
+    /// [`Value`] (see [`Validator::proves_valid`]); the others are parsed and validated as usual.
+    /// This is the fastest way to check bodies that arrive as text.
+    ///
+    /// ```
+    /// let text = include_str!("../requests/AMAZON.WeatherAlert.Activated.json");
+    /// let report = proactive_schemas::validator().validate_str(text).unwrap();
+    /// assert!(report.is_valid());
+    ///
+    /// let broken = text.replace("TORNADO", "TORNADOES");
+    /// let report = proactive_schemas::validator().validate_str(&broken).unwrap();
+    /// assert_eq!(report.errors[0].pointer, "/event/payload/weatherAlert/alertType");
+    ///
+    /// assert!(proactive_schemas::validator().validate_str("{").is_err());
+    /// ```
+    pub fn validate_str(&self, body: &str) -> Result<Report, serde_json::Error> {
+        if self.proves_valid(body, None) {
+            return Ok(Report::default());
+        }
+        Ok(self.validate(&serde_json::from_str(body)?))
+    }
+
+    /// [`validate_for_sending`](Self::validate_for_sending) of a body given as JSON text, with
+    /// [`validate_str`](Self::validate_str)'s fast path.
+    pub fn validate_str_for_sending(&self, body: &str, now: jiff::Timestamp) -> Result<Report, serde_json::Error> {
+        if self.proves_valid(body, Some(now)) {
+            return Ok(Report::default());
+        }
+        Ok(self.validate_for_sending(&serde_json::from_str(body)?, now))
+    }
+
+    /// Whether a body is proven valid, with nothing to warn about, from its text alone, without
+    /// building a [`Value`]: `true` only when [`validate`](Self::validate) of the parsed body
+    /// returns an empty [`Report`] (with `now`, [`validate_for_sending`](Self::validate_for_sending)).
+    /// `false` means "not proven": every invalid body, and the valid ones the proof leaves to the
+    /// full validator (warnings, a repeated key, an event's `payload` written before its `name`,
+    /// schema keywords the proof does not check).
+    pub fn proves_valid(&self, body: &str, now: Option<jiff::Timestamp>) -> bool {
+        proof::proves_valid(self, body, now)
+    }
+
     fn check(&self, request: &Value, found: &mut Found) {
         if !request.is_object() {
             found.error("", || {
@@ -163,7 +216,7 @@ impl Validator {
         let event = request.get("event");
         let meta = match event.and_then(|e| e.get("name")) {
             Some(Value::String(name)) => match self.events.get(name.as_str()) {
-                Some((meta, compiled, tree)) => {
+                Some((meta, compiled, tree, _)) => {
                     if let Some(payload @ Value::Object(_)) = event.and_then(|e| e.get("payload")) {
                         schema_errors(compiled, payload, "/event/payload", found);
                     }

@@ -21,11 +21,13 @@ const KNOWN_MISTAKES: &[(&str, &str)] = &[
 
 /// What a known mistake (see [`KNOWN_MISTAKES`]) meant.
 pub(crate) fn known_mistake(input: &str) -> Option<&'static str> {
-    let wanted = input.replace('_', "-");
-    KNOWN_MISTAKES
-        .iter()
-        .find(|(m, _)| m.eq_ignore_ascii_case(&wanted))
-        .map(|(_, meant)| *meant)
+    let same = |m: &str| {
+        m.len() == input.len()
+            && m.bytes()
+                .zip(input.bytes())
+                .all(|(m, i)| m.eq_ignore_ascii_case(&if i == b'_' { b'-' } else { i }))
+    };
+    KNOWN_MISTAKES.iter().find(|(m, _)| same(m)).map(|(_, meant)| *meant)
 }
 
 /// Edit distance in which swapping two neighbouring letters is one edit, like a changed one
@@ -36,6 +38,60 @@ pub(crate) fn distance(a: &str, b: &str) -> usize {
     } else {
         strsim::osa_distance(a, b)
     }
+}
+
+/// [`distance`] if it is at most `k`, else `None`: for ASCII, only the cells within `k` of the
+/// diagonal are computed, and the measure stops at the first row whose every cell exceeds `k`.
+pub(crate) fn distance_within(a: &str, b: &str, k: usize) -> Option<usize> {
+    if a.is_ascii() && b.is_ascii() && b.len() < STACK {
+        osa_ascii_within(a.as_bytes(), b.as_bytes(), k)
+    } else {
+        Some(strsim::osa_distance(a, b)).filter(|d| *d <= k)
+    }
+}
+
+/// [`osa_ascii`] in a band of width `k` around the diagonal. A cell whose distance exceeds `k`
+/// holds "too far" ([`FAR`]); distances never decrease along a path, so every cell within `k` is
+/// exact.
+fn osa_ascii_within(a: &[u8], b: &[u8], k: usize) -> Option<usize> {
+    const FAR: usize = usize::MAX / 2;
+    let (m, n) = (a.len(), b.len());
+    if m.abs_diff(n) > k {
+        return None;
+    }
+    let mut rows = [[FAR; STACK]; 3];
+    let (mut two, mut prev, mut cur) = (0, 1, 2);
+    for (j, cell) in rows[prev][..=n.min(k)].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=m {
+        let lo = i.saturating_sub(k).max(1);
+        let hi = (i + k).min(n);
+        rows[cur][0] = if i <= k { i } else { FAR };
+        if lo > 1 {
+            rows[cur][lo - 1] = FAR;
+        }
+        let mut best = rows[cur][0];
+        for j in lo..=hi {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (rows[prev][j] + 1)
+                .min(rows[cur][j - 1] + 1)
+                .min(rows[prev][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(rows[two][j - 2] + 1);
+            }
+            rows[cur][j] = d;
+            best = best.min(d);
+        }
+        if hi < n {
+            rows[cur][hi + 1] = FAR;
+        }
+        if best > k {
+            return None;
+        }
+        (two, prev, cur) = (prev, cur, two);
+    }
+    Some(rows[prev][n]).filter(|d| *d <= k)
 }
 
 /// ASCII names up to this many bytes are lowercased and measured on the stack, without
@@ -109,8 +165,15 @@ pub fn suggest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
         bounded.push((lower_bound(&lower, lower_chars, input_counts.as_ref(), c), index, c));
     }
     bounded.sort_unstable();
+    // No candidate further than this can be suggested (the limit below, for the longest
+    // candidate), so no distance is measured beyond it, nor beyond the best found so far.
+    let longest = bounded.iter().map(|(_, _, c)| c.chars().count()).max().unwrap_or(0);
+    let furthest = (input.chars().count().max(longest) / 3).max(1);
     let mut best: Option<(usize, usize, &'a str)> = None;
     for (bound, index, c) in bounded {
+        if bound > furthest {
+            break;
+        }
         if let Some((bd, bi, _)) = best {
             if bound > bd || (bound == bd && index > bi) {
                 break; // sorted by bound: no later candidate can win either
@@ -127,12 +190,22 @@ pub fn suggest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
             owned = c.to_lowercase();
             &owned
         };
-        let d = if c_lower == lower { 0 } else { distance(&lower, c_lower) };
-        if best.is_none_or(|(bd, bi, _)| (d, index) < (bd, bi)) {
-            best = Some((d, index, c));
+        let within = best.map_or(furthest, |(bd, _, _)| bd);
+        let d = if c_lower == lower {
+            Some(0)
+        } else {
+            distance_within(&lower, c_lower, within)
+        };
+        if let Some(d) = d {
+            if best.is_none_or(|(bd, bi, _)| (d, index) < (bd, bi)) {
+                best = Some((d, index, c));
+            }
         }
     }
-    let (d, _, c) = best?;
+    // Every candidate too far: a known mistake still names what was meant.
+    let Some((d, _, c)) = best else {
+        return meant_listed;
+    };
     if d > 0 && meant_listed.is_some() {
         return meant_listed;
     }
@@ -213,6 +286,13 @@ mod tests {
         #[test]
         fn the_ascii_distance_is_strsims(a in "[abcA-C_-]{0,20}", b in "[abcA-C_-]{0,20}") {
             proptest::prop_assert_eq!(osa_ascii(a.as_bytes(), b.as_bytes()), strsim::osa_distance(&a, &b));
+        }
+
+        /// The banded measure is exact within its band, and says "too far" beyond it.
+        #[test]
+        fn the_banded_distance_is_strsims_within_k(a in "[abcA-C_-]{0,20}", b in "[abcA-C_-]{0,20}", k in 0usize..12) {
+            let d = strsim::osa_distance(&a, &b);
+            proptest::prop_assert_eq!(osa_ascii_within(a.as_bytes(), b.as_bytes(), k), (d <= k).then_some(d));
         }
 
         /// Skipping candidates by their lower bounds never changes the suggestion.

@@ -416,6 +416,11 @@ proptest! {
 
         let report = request.validate();
         prop_assert!(report.errors.is_empty(), "{}\n{}", body, report);
+        // The text path proves it valid without a `Value` when there is nothing to warn about.
+        let text = body.to_string();
+        let validator = proactive_schemas::validator();
+        prop_assert_eq!(validator.proves_valid(&text, None), report == proactive_schemas::Report::default(), "{}", text);
+        prop_assert_eq!(validator.validate_str(&text).ok(), Some(report));
     }
 
     /// Mutated payloads: whatever the JSON Schema says, the typed parse says the same.
@@ -586,6 +591,14 @@ proptest! {
             apply(&mut mutated, m);
         }
         let report = proactive_schemas::validate(&mutated);
+        // The text path says exactly what the value path says, and proves only empty reports.
+        let validator = proactive_schemas::validator();
+        for text in [mutated.to_string(), serde_json::to_string_pretty(&mutated).unwrap()] {
+            prop_assert_eq!(validator.validate_str(&text).ok(), Some(report.clone()), "{}", text);
+            if validator.proves_valid(&text, None) {
+                prop_assert_eq!(&report, &proactive_schemas::Report::default(), "proven valid: {}", text);
+            }
+        }
         let typed = serde_json::from_value::<Request>(mutated.clone());
         match &typed {
             Ok(request) => {

@@ -97,15 +97,35 @@ enum Payload<'s, 'v> {
 
 type Method<'a> = (&'static str, Box<dyn Fn(&str) -> bool + 'a>);
 
-pub fn run(corpus: &Path, schemas: &Path, runs: usize) -> io::Result<ExitCode> {
+pub fn run(corpus: &Path, schemas: &Path, runs: usize, only: &[String]) -> io::Result<ExitCode> {
     let text = std::fs::read_to_string(corpus)?;
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     let alone = Alone::new(schemas)?;
+    let validator = proactive_schemas::validator();
+    // The text path must say exactly what the value path says, for every body of the corpus.
+    let mut proven = 0usize;
+    for (i, line) in lines.iter().enumerate() {
+        let by_text = validator.validate_str(line).ok();
+        let by_value = serde_json::from_str::<Value>(line).ok().map(|v| validator.validate(&v));
+        if by_text != by_value {
+            return Err(io::Error::other(format!(
+                "line {}: validate_str and validate disagree:\n{by_text:?}\n{by_value:?}",
+                i + 1
+            )));
+        }
+        proven += usize::from(validator.proves_valid(line, None));
+    }
+    println!("inproc.proven {proven}");
     let methods: Vec<Method> = vec![
         (
             "proactive",
+            Box::new(|line| validator.validate_str(line).is_ok_and(|r| r.is_valid())),
+        ),
+        ("proof", Box::new(|line| validator.proves_valid(line, None))),
+        (
+            "proactive_value",
             Box::new(|line| match serde_json::from_str::<Value>(line) {
-                Ok(v) => proactive_schemas::validate(&v).is_valid(),
+                Ok(v) => validator.validate(&v).is_valid(),
                 Err(_) => false,
             }),
         ),
@@ -125,6 +145,10 @@ pub fn run(corpus: &Path, schemas: &Path, runs: usize) -> io::Result<ExitCode> {
             }),
         ),
     ];
+    let methods: Vec<Method> = methods
+        .into_iter()
+        .filter(|(name, _)| only.is_empty() || only.iter().any(|o| o == name))
+        .collect();
     // Warm-up, untimed: compiles proactive's validators and touches every code path once.
     let warm = &lines[..lines.len().min(2_000)];
     for (_, f) in &methods {

@@ -60,6 +60,10 @@ enum Command {
         schemas: PathBuf,
         #[arg(long, default_value_t = 3)]
         runs: usize,
+        /// Runs only these methods (repeatable; for profiling one of them): `proactive`, `parse`,
+        /// `jsonschema`, `jsonschema_is_valid`.
+        #[arg(long)]
+        only: Vec<String>,
     },
     /// Compares the verdicts of `proactive validate --ndjson` and the ajv script, line by line,
     /// and explains every difference; exits 1 on a difference of a kind not allowed.
@@ -87,7 +91,12 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Corpus { seed, count, out } => corpus::write_mixed(seed, count, &out),
         Command::SendCorpus { seed, count, out } => corpus::write_send(seed, count, &out),
-        Command::Inproc { corpus, schemas, runs } => inproc::run(&corpus, &schemas, runs),
+        Command::Inproc {
+            corpus,
+            schemas,
+            runs,
+            only,
+        } => inproc::run(&corpus, &schemas, runs, &only),
         Command::Agree { corpus, proactive, ajv } => agree::run(&corpus, &proactive, &ajv),
         Command::Report { results, out } => report::write(&results, &out),
     };

@@ -326,19 +326,36 @@ pub fn write(results: &Path, out: &Path) -> io::Result<ExitCode> {
     rep.line("");
     rep.line(&format!(
         "`proactive-bench inproc` ([bench/rust/src/inproc.rs](bench/rust/src/inproc.rs)), in one thread, on the \
-         same corpus ({} bodies) held in memory: every method parses each line with `serde_json::from_str::<Value>` \
-         itself, so *validate* means parse + validate. `proactive` is `proactive_schemas::validate(&value)` (the \
-         whole report); `parse` stops after parsing; `jsonschema` runs the `jsonschema` crate's validators of \
-         `schemas/envelope.json` and of the event's schema on `/event/payload` (draft 2020-12, formats checked; \
-         an unknown event name is an error, as in proactive and the ajv script) and collects every error (`iter_errors`, as ajv's `allErrors`); `jsonschema is_valid` asks only yes or no.",
-        thousands(r.number("inproc.bodies").unwrap_or(0.0))
+         same corpus ({} bodies) held in memory, each line as text: every method starts from the text, so \
+         *validate* means parse + validate. `proactive` is `validator().validate_str(line)`, the call for bodies \
+         that arrive as text, which returns the whole report: a valid body is proven so from its text without \
+         building a `serde_json::Value` (`proves_valid`), any other is parsed into a `Value` and validated in \
+         full (every error with its pointer, message and suggestion). `proof` is that proof alone (a yes or \
+         \"don't know\"); `proactive value` is `serde_json::from_str::<Value>` then `validate(&value)`, the path \
+         for bodies that are values already. `parse` is `serde_json::from_str::<Value>` only; `jsonschema` parses \
+         the same way, then runs the `jsonschema` crate's validators of `schemas/envelope.json` and of the \
+         event's schema on `/event/payload` (draft 2020-12, formats checked; an unknown event name is an error, \
+         as in proactive and the ajv script) and collects every error (`iter_errors`, as ajv's `allErrors`); \
+         `jsonschema is_valid` asks only yes or no. Before timing, the run checks that `validate_str` returns, \
+         for every line, exactly the report `validate` returns for the parsed line ({} of {} were proven \
+         valid from the text).",
+        thousands(r.number("inproc.bodies").unwrap_or(0.0)),
+        r.number("inproc.proven").map_or_else(|| "?".to_owned(), thousands),
+        thousands(r.number("inproc.bodies").unwrap_or(0.0)),
     ));
     rep.line("");
     rep.cmd("inproc");
     rep.line("");
     rep.line("| method | bodies per second, median (lowest–highest) | each run | accepted |");
     rep.line("|---|---|---|---|");
-    for m in ["proactive", "parse", "jsonschema", "jsonschema_is_valid"] {
+    for m in [
+        "proactive",
+        "proof",
+        "proactive_value",
+        "parse",
+        "jsonschema",
+        "jsonschema_is_valid",
+    ] {
         let v = r.numbers(&format!("inproc.{m}.rate"));
         rep.line(&format!(
             "| {} | {} | {} | {} |",
