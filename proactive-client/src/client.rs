@@ -95,9 +95,15 @@ impl ClientBuilder {
                 allowed_hosts,
                 token: Mutex::new(None),
                 token_fetches: std::sync::atomic::AtomicU64::new(0),
+                events_urls: Default::default(),
             }),
         })
     }
+}
+
+/// An endpoint URL, parsed; a malformed one is a configuration error (without credentials).
+fn parse_url(url: &str) -> Result<reqwest::Url, Error> {
+    reqwest::Url::parse(url).map_err(|e| Error::Config(format!("invalid API endpoint `{}`: {e}", redact_url(url))))
 }
 
 /// What the clones of a client share.
@@ -112,6 +118,8 @@ pub(crate) struct Inner {
     /// The token cache ([`crate::auth`]).
     pub(crate) token: Mutex<Option<Token>>,
     pub(crate) token_fetches: std::sync::atomic::AtomicU64,
+    /// The events URL of each stage (outer) and region (inner), parsed on first use.
+    events_urls: [std::sync::OnceLock<reqwest::Url>; 6],
 }
 
 /// Sends Proactive Events. Cheap to clone; clones share the token cache.
@@ -148,9 +156,25 @@ impl Client {
         self.inner.token_fetches.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    fn events_url(&self, stage: Stage, region: Region) -> String {
+    /// The events URL of a stage and region, parsed once per client (parsing it for every
+    /// request cost more than validating the body).
+    fn events_url(&self, stage: Stage, region: Region) -> Result<reqwest::Url, Error> {
+        let s = match stage {
+            Stage::Development => 0,
+            Stage::Live => 1,
+        };
+        let r = match region {
+            Region::NorthAmerica => 0,
+            Region::Europe => 1,
+            Region::FarEast => 2,
+        };
+        let cell = &self.inner.events_urls[s * 3 + r];
+        if let Some(url) = cell.get() {
+            return Ok(url.clone());
+        }
         let base = self.inner.api_endpoint.as_deref().unwrap_or(region.base_url());
-        format!("{base}{}", stage.path())
+        let url = parse_url(&format!("{base}{}", stage.path()))?;
+        Ok(cell.get_or_init(|| url).clone())
     }
 
     /// Validates and sends a typed request.
@@ -164,7 +188,7 @@ impl Client {
 
     /// Validates and sends a request body. An invalid body is not sent.
     pub async fn send_value(&self, body: &Value, stage: Stage, region: Region) -> Result<Sent, Error> {
-        let url = self.events_url(stage, region);
+        let url = self.events_url(stage, region)?;
         self.validate_and_post(body, url).await
     }
 
@@ -198,7 +222,7 @@ impl Client {
         if !report.is_valid() {
             return Err(Error::Invalid(report));
         }
-        let url = self.events_url(stage, region);
+        let url = self.events_url(stage, region)?;
         self.post(bytes::Bytes::from(body), url).await
     }
 
@@ -222,10 +246,11 @@ impl Client {
                 api_endpoint.trim_end_matches('/').to_owned()
             }
         };
-        self.validate_and_post(body, format!("{base}{}", stage.path())).await
+        let url = parse_url(&format!("{base}{}", stage.path()))?;
+        self.validate_and_post(body, url).await
     }
 
-    async fn validate_and_post(&self, body: &Value, url: String) -> Result<Sent, Error> {
+    async fn validate_and_post(&self, body: &Value, url: reqwest::Url) -> Result<Sent, Error> {
         // The schema and envelope rules, and (spec §4) an expiry still in the future: the same
         // door the emulator checks with.
         let report = proactive_schemas::validate_for_sending(body, proactive_schemas::jiff::Timestamp::now());
@@ -237,7 +262,7 @@ impl Client {
     }
 
     /// Posts a body (serialized once; every attempt shares the same bytes).
-    async fn post(&self, body: bytes::Bytes, url: String) -> Result<Sent, Error> {
+    async fn post(&self, body: bytes::Bytes, url: reqwest::Url) -> Result<Sent, Error> {
         let retry = &self.inner.retry;
         let deadline = deadline_from(Instant::now(), retry.deadline);
         let mut budget = Budget::default();
@@ -265,7 +290,7 @@ impl Client {
             let result = self
                 .inner
                 .http
-                .post(&url)
+                .post(url.clone())
                 .timeout(timeout)
                 .bearer_auth(&token)
                 .header("content-type", "application/json")

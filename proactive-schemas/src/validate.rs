@@ -51,7 +51,18 @@ use report::{shown, suggestion, Found};
 pub use report::{Diagnostic, Report, Severity, MAX_DIAGNOSTICS};
 use rules::{expiry_window, localized, AttributeTree};
 pub(crate) use schema::{compile, rule_message};
-use schema::{json_type, schema_errors, Compiled};
+use schema::{json_type, schema_errors_with, Compiled};
+
+/// What the proof learnt of a body's schemas, for the full check.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Schemas {
+    /// Nothing: ask each schema yes or no first (most bodies are valid).
+    Unknown,
+    /// The proof failed: collect errors straight away (a yes/no answer would mostly be no).
+    LikelyBroken,
+    /// The proof walked the whole body: the envelope and the payload hold to their schemas.
+    Hold,
+}
 
 /// The envelope schema (`schemas/envelope.json`).
 pub const ENVELOPE_SCHEMA: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/envelope.json"));
@@ -179,19 +190,33 @@ impl Validator {
     /// assert!(proactive_schemas::validator().validate_str("{").is_err());
     /// ```
     pub fn validate_str(&self, body: &str) -> Result<Report, serde_json::Error> {
-        if self.proves_valid(body, None) {
-            return Ok(Report::default());
-        }
-        Ok(self.validate(&serde_json::from_str(body)?))
+        self.validate_text(body, None)
     }
 
     /// [`validate_for_sending`](Self::validate_for_sending) of a body given as JSON text, with
     /// [`validate_str`](Self::validate_str)'s fast path.
     pub fn validate_str_for_sending(&self, body: &str, now: jiff::Timestamp) -> Result<Report, serde_json::Error> {
-        if self.proves_valid(body, Some(now)) {
+        self.validate_text(body, Some(now))
+    }
+
+    fn validate_text(&self, body: &str, now: Option<jiff::Timestamp>) -> Result<Report, serde_json::Error> {
+        let proof = proof::prove(self, body, now);
+        if proof == proof::Proof::Valid {
             return Ok(Report::default());
         }
-        Ok(self.validate_for_sending(&serde_json::from_str(body)?, now))
+        let value = serde_json::from_str(body)?;
+        let mut found = Found::new();
+        // A body the proof walked to its end holds to both schemas: only the rules across
+        // members can have anything to say.
+        let schemas = match proof {
+            proof::Proof::SchemasHold => Schemas::Hold,
+            _ => Schemas::LikelyBroken,
+        };
+        self.check_with(&value, schemas, &mut found);
+        if now.is_some_and(|now| expiry_passed(&value, now)) {
+            found.error("/expiryTime", || EXPIRY_PASSED.to_owned());
+        }
+        Ok(found.into_report())
     }
 
     /// Whether a body is proven valid, with nothing to warn about, from its text alone, without
@@ -201,24 +226,34 @@ impl Validator {
     /// full validator (warnings, a repeated key, an event's `payload` written before its `name`,
     /// schema keywords the proof does not check).
     pub fn proves_valid(&self, body: &str, now: Option<jiff::Timestamp>) -> bool {
-        proof::proves_valid(self, body, now)
+        proof::prove(self, body, now) == proof::Proof::Valid
     }
 
     fn check(&self, request: &Value, found: &mut Found) {
+        self.check_with(request, Schemas::Unknown, found);
+    }
+
+    /// [`check`](Self::check), told what the proof learnt of the schemas.
+    fn check_with(&self, request: &Value, schemas: Schemas, found: &mut Found) {
+        let ask_first = schemas == Schemas::Unknown;
         if !request.is_object() {
             found.error("", || {
                 format!("a request body must be a JSON object, found {}", json_type(request))
             });
             return;
         }
-        schema_errors(&self.envelope, request, "", found);
+        if schemas != Schemas::Hold {
+            schema_errors_with(&self.envelope, request, "", ask_first, found);
+        }
 
         let event = request.get("event");
         let meta = match event.and_then(|e| e.get("name")) {
             Some(Value::String(name)) => match self.events.get(name.as_str()) {
                 Some((meta, compiled, tree, _)) => {
                     if let Some(payload @ Value::Object(_)) = event.and_then(|e| e.get("payload")) {
-                        schema_errors(compiled, payload, "/event/payload", found);
+                        if schemas != Schemas::Hold {
+                            schema_errors_with(compiled, payload, "/event/payload", ask_first, found);
+                        }
                     }
                     Some((*meta, tree))
                 }

@@ -194,7 +194,16 @@ pub fn suggest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
         let d = if c_lower == lower {
             Some(0)
         } else {
-            distance_within(&lower, c_lower, within)
+            // Narrow bands first: a typo is a few edits, and a band's cost grows with its width.
+            let mut k = bound.max(1);
+            loop {
+                let band = k.min(within);
+                match distance_within(&lower, c_lower, band) {
+                    Some(d) => break Some(d),
+                    None if band >= within => break None,
+                    None => k *= 2,
+                }
+            }
         };
         if let Some(d) = d {
             if best.is_none_or(|(bd, bi, _)| (d, index) < (bd, bi)) {

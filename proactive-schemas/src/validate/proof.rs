@@ -418,7 +418,7 @@ impl<'de> Walk<'_, 'de> {
             return Err(stop());
         };
         if let Some(values) = &rule.values {
-            if !values.iter().any(|v| **v == *s) {
+            if !values.iter().any(|v| same(v, s)) {
                 return Err(stop());
             }
         }
@@ -563,6 +563,13 @@ impl<'de> Visitor<'de> for Walk<'_, 'de> {
     }
 }
 
+/// String equality for short names: most names differ in length or first byte, which is checked
+/// before calling out to compare the rest.
+#[inline]
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
+}
+
 /// A map key looked up among an object node's properties: its index, or `None` for another name.
 struct KeyIn<'a>(&'a [(Box<str>, Node)]);
 
@@ -582,7 +589,7 @@ impl<'de> Visitor<'de> for KeyIn<'_> {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<usize>, E> {
-        Ok(self.0.iter().position(|(name, _)| **name == *v))
+        Ok(self.0.iter().position(|(name, _)| same(name, v)))
     }
 }
 
@@ -605,7 +612,7 @@ impl<'de> Visitor<'de> for NameIn<'_> {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<usize>, E> {
-        Ok(self.0.iter().position(|name| *name == v))
+        Ok(self.0.iter().position(|name| same(name, v)))
     }
 }
 
@@ -965,8 +972,20 @@ impl<'de> Visitor<'de> for AudiencePayload {
     }
 }
 
+/// What the proof found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Proof {
+    /// Valid, with nothing to warn about.
+    Valid,
+    /// The walk met nothing wrong to the end: the envelope and the payload hold to their schemas
+    /// (the JSON Schema checks would find nothing), but a rule across members may not hold.
+    SchemasHold,
+    /// Not proven.
+    Unknown,
+}
+
 /// [`Validator::proves_valid`]: the walk, then the rules across members.
-pub(super) fn proves_valid(validator: &Validator, body: &str, now: Option<jiff::Timestamp>) -> bool {
+pub(super) fn prove(validator: &Validator, body: &str, now: Option<jiff::Timestamp>) -> Proof {
     let mut kept = Body::default();
     let mut de = serde_json::Deserializer::from_str(body);
     let walked = Envelope {
@@ -975,7 +994,11 @@ pub(super) fn proves_valid(validator: &Validator, body: &str, now: Option<jiff::
     }
     .deserialize(&mut de)
     .and_then(|()| de.end());
-    walked.is_ok() && kept.holds(now)
+    match walked {
+        Ok(()) if kept.holds(now) => Proof::Valid,
+        Ok(()) => Proof::SchemasHold,
+        Err(_) => Proof::Unknown,
+    }
 }
 
 impl Body<'_> {

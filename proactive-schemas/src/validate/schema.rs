@@ -146,17 +146,29 @@ pub(super) fn json_type(v: &Value) -> &'static str {
 /// The schema crate collects its errors eagerly, one per failing keyword and instance location
 /// (work linear in the instance for the catalogue's schemas); past the cap, each costs a pointer
 /// and a comparison here.
-pub(super) fn schema_errors(compiled: &Compiled, instance: &Value, prefix: &str, found: &mut Found) {
+///
+/// `ask_first` asks for a yes/no answer before collecting errors: cheaper when the instance is
+/// likely valid, a waste when it is likely not.
+pub(super) fn schema_errors_with(
+    compiled: &Compiled,
+    instance: &Value,
+    prefix: &str,
+    ask_first: bool,
+    found: &mut Found,
+) {
     let Some(validator) = &compiled.validator else {
         let problem = compiled.problem.clone().unwrap_or_default();
         found.error(prefix, || format!("cannot check against this schema: {problem}"));
         return;
     };
     // Most requests are valid, and a yes/no answer is much cheaper than collecting errors.
-    if validator.is_valid(instance) {
+    if ask_first && validator.is_valid(instance) {
         return;
     }
     let errors: Vec<_> = validator.iter_errors(instance).collect();
+    if errors.is_empty() {
+        return;
+    }
     // A misspelt property is one mistake: its "unknown property" error suggests the right name,
     // and the right name's "missing required property" error would say the same thing again.
     // Each unknown property's suggestion is sought once, here, and used again below.
