@@ -5,6 +5,7 @@ use proactive_codegen::ir::Type;
 use proactive_spec::LOCALIZED_PREFIX;
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
 
 use crate::check::Covered;
 use crate::fits::Field;
@@ -19,10 +20,13 @@ pub(crate) fn emit(event: &Event, covered: &[Covered]) -> TokenStream {
     let locales = &event.locales.valid;
     let mut sets = Vec::new();
     let mut entries = Vec::new();
+    // `(key, field, texts)` per localized field, when every one is written as `Localized<_>`.
+    let mut texts = Some(Vec::new());
     for c in covered {
         let (attribute, optional) = (c.attribute, c.field.optional);
         let ident = c.field.ident;
         let segments: Vec<&str> = c.field.path.split('.').collect();
+        let path = quote!(&[#(#segments),*]);
         // Type checks look inside the `Option` of an optional field.
         let field = Field {
             strukt: name,
@@ -33,22 +37,34 @@ pub(crate) fn emit(event: &Event, covered: &[Covered]) -> TokenStream {
         match c.localized {
             Some(key) => {
                 let reference = format!("{LOCALIZED_PREFIX}{key}");
+                let present = if optional.is_some() {
+                    quote!(self.#ident.is_some())
+                } else {
+                    quote!(true)
+                };
+                sets.push(quote!((#path, ::proactive_schemas::__private::reference(#present, #reference))));
+                if crate::fits::written_as_localized(&field) {
+                    let span = field.ty.span();
+                    let field_name = ident.to_string();
+                    let get = if optional.is_some() {
+                        quote_spanned!(span=> ::proactive_schemas::__private::optional_texts(&self.#ident))
+                    } else {
+                        quote_spanned!(span=> ::proactive_schemas::__private::texts(&self.#ident))
+                    };
+                    if let Some(texts) = texts.as_mut() {
+                        texts.push(quote!((#key, #field_name, #get)));
+                    }
+                } else {
+                    texts = None; // the checks with their messages, below
+                }
                 let text = crate::fits::localized(&field);
                 if optional.is_some() {
-                    sets.push(quote! {
-                        if self.#ident.is_some() {
-                            ::proactive_schemas::__private::set(&mut payload, &[#(#segments),*], ::proactive_schemas::__private::serde_json::Value::String(#reference.into()));
-                        }
-                    });
                     entries.push(quote! {
                         if let ::std::option::Option::Some(value) = &self.#ident {
                             entry.values.insert(#key.into(), #text);
                         }
                     });
                 } else {
-                    sets.push(quote! {
-                        ::proactive_schemas::__private::set(&mut payload, &[#(#segments),*], ::proactive_schemas::__private::serde_json::Value::String(#reference.into()));
-                    });
                     entries.push(quote! {
                         {
                             let value = &self.#ident;
@@ -59,29 +75,29 @@ pub(crate) fn emit(event: &Event, covered: &[Covered]) -> TokenStream {
             }
             None => {
                 let value = crate::fits::attribute(source, &field, attribute.ty.non_null(), attribute.required);
+                let some = quote!(::std::option::Option::Some);
+                let none = quote!(::std::option::Option::None);
                 if optional.is_some() && attribute.required {
                     // A required nullable attribute: `None` is `null`.
                     sets.push(quote! {
-                        {
-                            let value = match &self.#ident {
-                                ::std::option::Option::Some(value) => #value,
-                                ::std::option::Option::None => ::proactive_schemas::__private::serde_json::Value::Null,
-                            };
-                            ::proactive_schemas::__private::set(&mut payload, &[#(#segments),*], value);
-                        }
+                        (#path, #some(match &self.#ident {
+                            #some(value) => #value,
+                            #none => ::proactive_schemas::__private::serde_json::Value::Null,
+                        }))
                     });
                 } else if optional.is_some() {
                     sets.push(quote! {
-                        if let ::std::option::Option::Some(value) = &self.#ident {
-                            ::proactive_schemas::__private::set(&mut payload, &[#(#segments),*], #value);
-                        }
+                        (#path, match &self.#ident {
+                            #some(value) => #some(#value),
+                            #none => #none,
+                        })
                     });
                 } else {
                     sets.push(quote! {
-                        {
+                        (#path, #some({
                             let value = &self.#ident;
-                            ::proactive_schemas::__private::set(&mut payload, &[#(#segments),*], #value);
-                        }
+                            #value
+                        }))
                     });
                 }
             }
@@ -92,11 +108,15 @@ pub(crate) fn emit(event: &Event, covered: &[Covered]) -> TokenStream {
             const _: &[u8] = ::std::include_bytes!(#f);
         )
     });
-    // Without a localized field there is nothing per locale: no loop to compile.
-    let localized_body = if entries.is_empty() {
-        quote!(::std::result::Result::Ok(::std::vec::Vec::new()))
-    } else {
-        quote! {
+    // Without a localized field there is nothing per locale; with fields written as
+    // `Localized<_>`, one call of a runtime function does it; otherwise the loop below carries
+    // each field's own type check and message.
+    let localized_body = match texts {
+        _ if entries.is_empty() => quote!(::std::result::Result::Ok(::std::vec::Vec::new())),
+        Some(texts) => quote! {
+            ::proactive_schemas::__private::localized_entries(Self::LOCALES, &[#(#texts),*])
+        },
+        None => quote! {
             let mut entries = ::std::vec::Vec::new();
             for locale in Self::LOCALES {
                 let locale: &'static str = locale;
@@ -108,7 +128,7 @@ pub(crate) fn emit(event: &Event, covered: &[Covered]) -> TokenStream {
                 entries.push(entry);
             }
             ::std::result::Result::Ok(entries)
-        }
+        },
     };
     // `schemars::JsonSchema` (when `proactive_schemas` has its `schemars` feature): the schema of
     // the payload the struct becomes, which is the event's payload schema.
@@ -146,9 +166,7 @@ pub(crate) fn emit(event: &Event, covered: &[Covered]) -> TokenStream {
                 // not once more in every crate that only defines the struct.
                 #[inline]
                 fn payload(&self) -> ::proactive_schemas::__private::serde_json::Value {
-                    let mut payload = ::proactive_schemas::__private::serde_json::Map::new();
-                    #(#sets)*
-                    ::proactive_schemas::__private::serde_json::Value::Object(payload)
+                    ::proactive_schemas::__private::payload(&mut [#(#sets),*])
                 }
 
                 #[inline]

@@ -321,12 +321,18 @@ pub(crate) fn attribute(source: &Source, field: &Field, attribute: &Type, requir
     }}
 }
 
+/// Whether a `localized` field is written as `Localized<_>`, the type that fits (then a generic
+/// runtime function checks it, with less code to compile).
+pub(crate) fn written_as_localized(field: &Field) -> bool {
+    last_segment(field.ty).is_some_and(|s| s.ident == "Localized")
+}
+
 /// The text of a `localized` field in `locale`, or the `MissingLocale` error: `value` is a
 /// `&ty`, which must be a `Localized<_>`.
 pub(crate) fn localized(field: &Field) -> TokenStream {
     let ty = field.ty;
     let span = ty.span();
-    if last_segment(ty).is_some_and(|s| s.ident == "Localized") {
+    if written_as_localized(field) {
         // Written as the type that fits: the generic function checks it, with less code.
         let name = field.ident.to_string();
         return quote_spanned!(span=> ::proactive_schemas::__private::localized::<_>(value, #name, locale)?);

@@ -107,3 +107,67 @@ pub fn localized<T: std::fmt::Display>(
         .map(T::to_string)
         .ok_or(crate::derive_support::MissingLocale { field, locale })
 }
+
+/// The texts of a `localized` field, one per locale (generated code hands fields to
+/// [`localized_entries`] as `&dyn Texts`).
+pub trait Texts {
+    /// The text in `locale`, or which field lacks it.
+    fn text(&self, field: &'static str, locale: &'static str) -> Result<String, crate::derive_support::MissingLocale>;
+}
+
+impl<T: std::fmt::Display> Texts for crate::derive_support::Localized<T> {
+    fn text(&self, field: &'static str, locale: &'static str) -> Result<String, crate::derive_support::MissingLocale> {
+        localized(self, field, locale)
+    }
+}
+
+/// A required `localized` field's texts.
+pub fn texts<T: std::fmt::Display>(value: &crate::derive_support::Localized<T>) -> Option<&dyn Texts> {
+    Some(value)
+}
+
+/// An optional `localized` field's texts, if it has any.
+pub fn optional_texts<T: std::fmt::Display>(value: &Option<crate::derive_support::Localized<T>>) -> Option<&dyn Texts> {
+    value.as_ref().map(|v| v as &dyn Texts)
+}
+
+/// `localizedAttributes` of a derived struct: one entry per locale in `locales`, each with the
+/// text of every localized field present (`(key, field name, texts)`, in the struct's order); no
+/// entries at all when no field is present. The first text missing stops it with its error.
+pub fn localized_entries(
+    locales: &'static [&'static str],
+    fields: &[(&'static str, &'static str, Option<&dyn Texts>)],
+) -> Result<Vec<crate::LocalizedAttributes>, crate::derive_support::MissingLocale> {
+    let mut entries = Vec::new();
+    for &locale in locales {
+        let mut entry = crate::LocalizedAttributes::new(locale, std::iter::empty::<(&str, &str)>());
+        for (key, field, texts) in fields {
+            if let Some(texts) = texts {
+                entry.values.insert((*key).to_owned(), texts.text(field, locale)?);
+            }
+        }
+        if entry.values.is_empty() {
+            break;
+        }
+        entries.push(entry);
+    }
+    Ok(entries)
+}
+
+/// The payload of a derived struct from its attributes, `(path, value)` in the struct's order;
+/// an absent value (an optional field that is `None`) is left out.
+pub fn payload(attributes: &mut [(&[&str], Option<serde_json::Value>)]) -> serde_json::Value {
+    let mut payload = serde_json::Map::new();
+    for (path, value) in attributes {
+        if let Some(value) = value.take() {
+            set(&mut payload, path, value);
+        }
+    }
+    serde_json::Value::Object(payload)
+}
+
+/// The `"localizedattribute:<key>"` reference a localized field puts in the payload, when
+/// `present`.
+pub fn reference(present: bool, reference: &'static str) -> Option<serde_json::Value> {
+    present.then(|| serde_json::Value::String(reference.to_owned()))
+}

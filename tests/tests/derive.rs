@@ -514,3 +514,42 @@ fn derived_structs_implement_json_schema() {
     wrong["garage"]["freeSpaces"] = serde_json::json!(-1);
     assert!(!garage.is_valid(&wrong));
 }
+
+/// An optional `localized` field: present, it is referenced in the payload and has its text in
+/// every locale; absent, neither.
+#[derive(Event)]
+#[proactive(schema = "fixtures/derive/ACME.Parcel.Noted.json", locales("en-US", "de-DE"))]
+struct Noted {
+    #[proactive(path = "parcel.count")]
+    count: u8,
+    #[proactive(path = "parcel.note", localized)]
+    note: Option<Localized<String>>,
+}
+
+#[test]
+fn an_optional_localized_field() {
+    let mut parcel = Noted {
+        count: 2,
+        note: Some(Localized::new().with("en-US", "Fragile").with("de-DE", "Zerbrechlich")),
+    };
+    assert_eq!(
+        parcel.payload(),
+        serde_json::json!({"parcel": {"count": 2, "note": "localizedattribute:note"}})
+    );
+    let entries = parcel.localized_attributes().unwrap();
+    let texts: Vec<(&str, &str)> = entries
+        .iter()
+        .map(|e| (e.locale.as_str(), e.values["note"].as_str()))
+        .collect();
+    assert_eq!(texts, [("en-US", "Fragile"), ("de-DE", "Zerbrechlich")]);
+
+    parcel.note = Some(Localized::new().with("en-US", "Fragile"));
+    assert_eq!(
+        parcel.localized_attributes().unwrap_err().to_string(),
+        "field `note` has no value for locale `de-DE`"
+    );
+
+    parcel.note = None;
+    assert_eq!(parcel.payload(), serde_json::json!({"parcel": {"count": 2}}));
+    assert!(parcel.localized_attributes().unwrap().is_empty());
+}
