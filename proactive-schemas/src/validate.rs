@@ -60,7 +60,7 @@ enum Schemas {
     Unknown,
     /// The proof failed: collect errors straight away (a yes/no answer would mostly be no).
     LikelyBroken,
-    /// The proof walked the whole body: the envelope and the payload hold to their schemas.
+    /// The proof walked it: it holds to its schema.
     Hold,
 }
 
@@ -206,13 +206,15 @@ impl Validator {
         }
         let value = serde_json::from_str(body)?;
         let mut found = Found::new();
-        // A body the proof walked to its end holds to both schemas: only the rules across
-        // members can have anything to say.
-        let schemas = match proof {
-            proof::Proof::SchemasHold => Schemas::Hold,
-            _ => Schemas::LikelyBroken,
+        // What the proof walked to its end holds to its schema: nothing for that schema to say.
+        let (envelope, payload) = match proof {
+            proof::Proof::SchemasHold => (Schemas::Hold, Schemas::Hold),
+            proof::Proof::PayloadHolds => (Schemas::LikelyBroken, Schemas::Hold),
+            proof::Proof::StoppedInEvent { payload_broken: true } => (Schemas::Unknown, Schemas::LikelyBroken),
+            proof::Proof::StoppedInEvent { payload_broken: false } => (Schemas::Unknown, Schemas::Unknown),
+            _ => (Schemas::LikelyBroken, Schemas::LikelyBroken),
         };
-        self.check_with(&value, schemas, &mut found);
+        self.check_with(&value, envelope, payload, &mut found);
         if now.is_some_and(|now| expiry_passed(&value, now)) {
             found.error("/expiryTime", || EXPIRY_PASSED.to_owned());
         }
@@ -230,19 +232,20 @@ impl Validator {
     }
 
     fn check(&self, request: &Value, found: &mut Found) {
-        self.check_with(request, Schemas::Unknown, found);
+        self.check_with(request, Schemas::Unknown, Schemas::Unknown, found);
     }
 
-    /// [`check`](Self::check), told what the proof learnt of the schemas.
-    fn check_with(&self, request: &Value, schemas: Schemas, found: &mut Found) {
-        let ask_first = schemas == Schemas::Unknown;
+    /// [`check`](Self::check), told what the proof learnt of the envelope's and the payload's
+    /// schemas.
+    fn check_with(&self, request: &Value, envelope: Schemas, payload_schema: Schemas, found: &mut Found) {
         if !request.is_object() {
             found.error("", || {
                 format!("a request body must be a JSON object, found {}", json_type(request))
             });
             return;
         }
-        if schemas != Schemas::Hold {
+        if envelope != Schemas::Hold {
+            let ask_first = envelope == Schemas::Unknown;
             schema_errors_with(&self.envelope, request, "", ask_first, found);
         }
 
@@ -251,7 +254,8 @@ impl Validator {
             Some(Value::String(name)) => match self.events.get(name.as_str()) {
                 Some((meta, compiled, tree, _)) => {
                     if let Some(payload @ Value::Object(_)) = event.and_then(|e| e.get("payload")) {
-                        if schemas != Schemas::Hold {
+                        if payload_schema != Schemas::Hold {
+                            let ask_first = payload_schema == Schemas::Unknown;
                             schema_errors_with(compiled, payload, "/event/payload", ask_first, found);
                         }
                     }

@@ -40,58 +40,52 @@ pub(crate) fn distance(a: &str, b: &str) -> usize {
     }
 }
 
-/// [`distance`] if it is at most `k`, else `None`: for ASCII, only the cells within `k` of the
-/// diagonal are computed, and the measure stops at the first row whose every cell exceeds `k`.
-pub(crate) fn distance_within(a: &str, b: &str, k: usize) -> Option<usize> {
-    if a.is_ascii() && b.is_ascii() && b.len() < STACK {
-        osa_ascii_within(a.as_bytes(), b.as_bytes(), k)
-    } else {
-        Some(strsim::osa_distance(a, b)).filter(|d| *d <= k)
+/// A lowercase ASCII input of 1 to 64 bytes as bit masks: for each byte, where it occurs (the
+/// `Peq` table of Hyyrö's bit-parallel edit distance).
+struct Pattern {
+    peq: [u64; 128],
+    len: usize,
+}
+
+impl Pattern {
+    fn new(lower: &str) -> Option<Pattern> {
+        if !lower.is_ascii() || lower.is_empty() || lower.len() > 64 {
+            return None;
+        }
+        let mut peq = [0u64; 128];
+        for (i, b) in lower.bytes().enumerate() {
+            peq[usize::from(b)] |= 1 << i;
+        }
+        Some(Pattern { peq, len: lower.len() })
+    }
+
+    /// The optimal string alignment distance from the pattern to ASCII `text` (compared
+    /// lowercased), one machine word per character of `text` (Hyyrö 2003, as in rapidfuzz).
+    fn osa(&self, text: &[u8]) -> usize {
+        let (mut vp, mut vn, mut d0, mut pm_old) = (!0u64, 0u64, 0u64, 0u64);
+        let mask = 1u64 << (self.len - 1);
+        let mut distance = self.len;
+        for b in text {
+            let pm = self.peq[usize::from(b.to_ascii_lowercase() & 0x7f)];
+            let tr = (((!d0) & pm) << 1) & pm_old;
+            d0 = (((pm & vp).wrapping_add(vp)) ^ vp) | pm | vn | tr;
+            let hp = vn | !(d0 | vp);
+            let hn = d0 & vp;
+            distance += usize::from(hp & mask != 0);
+            distance -= usize::from(hn & mask != 0);
+            let hp = (hp << 1) | 1;
+            let hn = hn << 1;
+            vp = hn | !(d0 | hp);
+            vn = hp & d0;
+            pm_old = pm;
+        }
+        distance
     }
 }
 
-/// [`osa_ascii`] in a band of width `k` around the diagonal. A cell whose distance exceeds `k`
-/// holds "too far" ([`FAR`]); distances never decrease along a path, so every cell within `k` is
-/// exact.
-fn osa_ascii_within(a: &[u8], b: &[u8], k: usize) -> Option<usize> {
-    const FAR: usize = usize::MAX / 2;
-    let (m, n) = (a.len(), b.len());
-    if m.abs_diff(n) > k {
-        return None;
-    }
-    let mut rows = [[FAR; STACK]; 3];
-    let (mut two, mut prev, mut cur) = (0, 1, 2);
-    for (j, cell) in rows[prev][..=n.min(k)].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=m {
-        let lo = i.saturating_sub(k).max(1);
-        let hi = (i + k).min(n);
-        rows[cur][0] = if i <= k { i } else { FAR };
-        if lo > 1 {
-            rows[cur][lo - 1] = FAR;
-        }
-        let mut best = rows[cur][0];
-        for j in lo..=hi {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut d = (rows[prev][j] + 1)
-                .min(rows[cur][j - 1] + 1)
-                .min(rows[prev][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d = d.min(rows[two][j - 2] + 1);
-            }
-            rows[cur][j] = d;
-            best = best.min(d);
-        }
-        if hi < n {
-            rows[cur][hi + 1] = FAR;
-        }
-        if best > k {
-            return None;
-        }
-        (two, prev, cur) = (prev, cur, two);
-    }
-    Some(rows[prev][n]).filter(|d| *d <= k)
+/// [`distance`] if it is at most `k`, else `None`.
+fn distance_within(a: &str, b: &str, k: usize) -> Option<usize> {
+    Some(distance(a, b)).filter(|d| *d <= k)
 }
 
 /// ASCII names up to this many bytes are lowercased and measured on the stack, without
@@ -147,7 +141,10 @@ pub fn suggest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
     }
     let lower = input.to_lowercase();
     let lower_chars = lower.chars().count();
-    let input_counts = ascii_counts(&lower);
+    // An ASCII input is measured bit-parallel, a word operation per candidate character: as
+    // cheap as a lower bound, so then every candidate is simply measured.
+    let pattern = Pattern::new(&lower);
+    let mut input_counts = if pattern.is_some() { None } else { ascii_counts(&lower) };
     let meant = known_mistake(input);
     let mut meant_listed = None;
     // The closest candidate is the one with the smallest distance, the earliest on a tie. Each
@@ -162,7 +159,11 @@ pub fn suggest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
         if meant == Some(c) {
             meant_listed = Some(c);
         }
-        bounded.push((lower_bound(&lower, lower_chars, input_counts.as_ref(), c), index, c));
+        let bound = match pattern {
+            Some(_) => 0,
+            None => lower_bound(&lower, lower_chars, input_counts.as_mut(), c),
+        };
+        bounded.push((bound, index, c));
     }
     bounded.sort_unstable();
     // No candidate further than this can be suggested (the limit below, for the longest
@@ -193,17 +194,10 @@ pub fn suggest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
         let within = best.map_or(furthest, |(bd, _, _)| bd);
         let d = if c_lower == lower {
             Some(0)
+        } else if let (Some(pattern), true) = (&pattern, c.is_ascii()) {
+            Some(pattern.osa(c.as_bytes())).filter(|d| *d <= within)
         } else {
-            // Narrow bands first: a typo is a few edits, and a band's cost grows with its width.
-            let mut k = bound.max(1);
-            loop {
-                let band = k.min(within);
-                match distance_within(&lower, c_lower, band) {
-                    Some(d) => break Some(d),
-                    None if band >= within => break None,
-                    None => k *= 2,
-                }
-            }
+            distance_within(&lower, c_lower, within)
         };
         if let Some(d) = d {
             if best.is_none_or(|(bd, bi, _)| (d, index) < (bd, bi)) {
@@ -223,11 +217,11 @@ pub fn suggest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
 }
 
 /// How often each ASCII byte occurs in lowercase ASCII text; `None` for other text.
-fn ascii_counts(lower: &str) -> Option<[u16; 128]> {
+fn ascii_counts(lower: &str) -> Option<[i16; 128]> {
     if !lower.is_ascii() || lower.len() >= STACK {
         return None;
     }
-    let mut counts = [0u16; 128];
+    let mut counts = [0i16; 128];
     for b in lower.bytes() {
         counts[usize::from(b)] += 1;
     }
@@ -238,19 +232,21 @@ fn ascii_counts(lower: &str) -> Option<[u16; 128]> {
 /// the difference in length, and, for ASCII, half the letters that occur in one more often than
 /// in the other (an insertion or deletion changes that count by one, a substitution by two, a
 /// swap not at all).
-fn lower_bound(lower: &str, lower_chars: usize, input_counts: Option<&[u16; 128]>, c: &str) -> usize {
-    let (Some(input_counts), true) = (input_counts, c.is_ascii() && c.len() < STACK) else {
+///
+/// `input_counts` are the input's letter counts: taken from while measuring, and given back
+/// before returning (no copy per candidate).
+fn lower_bound(lower: &str, lower_chars: usize, input_counts: Option<&mut [i16; 128]>, c: &str) -> usize {
+    let (Some(counts), true) = (input_counts, c.is_ascii() && c.len() < STACK) else {
         return if c.is_ascii() { lower_chars.abs_diff(c.len()) } else { 0 };
     };
-    let mut counts = *input_counts;
     let mut surplus = 0usize; // letters of `c` beyond the input's
     for b in c.bytes() {
         let slot = &mut counts[usize::from(b.to_ascii_lowercase())];
-        if *slot > 0 {
-            *slot -= 1;
-        } else {
-            surplus += 1;
-        }
+        *slot -= 1;
+        surplus += usize::from(*slot < 0);
+    }
+    for b in c.bytes() {
+        counts[usize::from(b.to_ascii_lowercase())] += 1;
     }
     let missing = lower.len() + surplus - c.len(); // letters of the input `c` lacks
     (surplus + missing).div_ceil(2).max(lower_chars.abs_diff(c.len()))
@@ -297,11 +293,14 @@ mod tests {
             proptest::prop_assert_eq!(osa_ascii(a.as_bytes(), b.as_bytes()), strsim::osa_distance(&a, &b));
         }
 
-        /// The banded measure is exact within its band, and says "too far" beyond it.
+        /// The bit-parallel measure is strsim's, for every pattern length up to 64.
         #[test]
-        fn the_banded_distance_is_strsims_within_k(a in "[abcA-C_-]{0,20}", b in "[abcA-C_-]{0,20}", k in 0usize..12) {
-            let d = strsim::osa_distance(&a, &b);
-            proptest::prop_assert_eq!(osa_ascii_within(a.as_bytes(), b.as_bytes(), k), (d <= k).then_some(d));
+        fn the_bit_parallel_distance_is_strsims(a in "[abcA-C_-]{1,64}", b in "[abcA-C_-]{0,70}") {
+            let pattern = Pattern::new(&a.to_ascii_lowercase()).unwrap();
+            proptest::prop_assert_eq!(
+                pattern.osa(b.as_bytes()),
+                strsim::osa_distance(&a.to_ascii_lowercase(), &b.to_ascii_lowercase())
+            );
         }
 
         /// Skipping candidates by their lower bounds never changes the suggestion.

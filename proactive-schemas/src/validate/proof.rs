@@ -710,6 +710,12 @@ struct Body<'de> {
     timestamp: Option<jiff::Timestamp>,
     expiry: Option<jiff::Timestamp>,
     event: Option<&'static EventMeta>,
+    /// The event (name and payload, each once) was walked to its end: the payload holds to its
+    /// schema (unless the envelope repeats `event`, which clears it).
+    payload_holds: bool,
+    /// The walk stopped inside `event` (its name, or its payload: `payload_broken`).
+    stopped_in_event: bool,
+    payload_broken: bool,
     refs: Refs<'de>,
     /// Each entry's locale, in order.
     locales: Vec<Cow<'de, str>>,
@@ -748,6 +754,8 @@ impl<'de> Visitor<'de> for Envelope<'_, 'de> {
         while let Some(key) = map.next_key_seed(NameIn(&MEMBERS))? {
             let Some(i) = key else { return Err(stop()) };
             if seen & (1 << i) != 0 {
+                // A repeated member: the value keeps the last, which the walk has not checked.
+                body.payload_holds = false;
                 return Err(stop());
             }
             seen |= 1 << i;
@@ -765,10 +773,14 @@ impl<'de> Visitor<'de> for Envelope<'_, 'de> {
                         return Err(stop());
                     }
                 }
-                3 => map.next_value_seed(Event {
-                    validator,
-                    body: &mut *body,
-                })?,
+                3 => {
+                    let walked = map.next_value_seed(Event {
+                        validator,
+                        body: &mut *body,
+                    });
+                    body.stopped_in_event = walked.is_err();
+                    walked?
+                }
                 4 => map.next_value_seed(Entries(&mut *body))?,
                 _ => map.next_value_seed(Audience)?,
             }
@@ -816,10 +828,14 @@ impl<'de> Visitor<'de> for Event<'_, 'de> {
                 }
                 // The payload after the name (else the full validator takes the body).
                 Some(1) => match payload.take() {
-                    Some(node @ Node::Object(_)) => map.next_value_seed(Walk {
-                        node,
-                        refs: &mut body.refs,
-                    })?,
+                    Some(node @ Node::Object(_)) => {
+                        let walked = map.next_value_seed(Walk {
+                            node,
+                            refs: &mut body.refs,
+                        });
+                        body.payload_broken = walked.is_err();
+                        walked?
+                    }
                     _ => return Err(stop()),
                 },
                 _ => return Err(stop()),
@@ -829,6 +845,7 @@ impl<'de> Visitor<'de> for Event<'_, 'de> {
         if body.event.is_none() || payload.is_some() {
             return Err(stop());
         }
+        body.payload_holds = true;
         Ok(())
     }
 }
@@ -980,13 +997,23 @@ pub(super) enum Proof {
     /// The walk met nothing wrong to the end: the envelope and the payload hold to their schemas
     /// (the JSON Schema checks would find nothing), but a rule across members may not hold.
     SchemasHold,
-    /// Not proven.
+    /// Not proven, but the event's payload holds to its schema: the walk stopped after it.
+    PayloadHolds,
+    /// Not proven: the walk stopped inside `event` (the payload when `payload_broken`), so the
+    /// rest of the envelope is likely fine.
+    StoppedInEvent { payload_broken: bool },
+    /// Not proven: the walk stopped elsewhere in the envelope (likely broken there).
     Unknown,
 }
 
 /// [`Validator::proves_valid`]: the walk, then the rules across members.
 pub(super) fn prove(validator: &Validator, body: &str, now: Option<jiff::Timestamp>) -> Proof {
-    let mut kept = Body::default();
+    // Room for an ordinary body's keys and locales up front: one allocation each, no regrowth.
+    let mut kept = Body {
+        locales: Vec::with_capacity(4),
+        keys: Vec::with_capacity(16),
+        ..Body::default()
+    };
     let mut de = serde_json::Deserializer::from_str(body);
     let walked = Envelope {
         validator,
@@ -994,9 +1021,12 @@ pub(super) fn prove(validator: &Validator, body: &str, now: Option<jiff::Timesta
     }
     .deserialize(&mut de)
     .and_then(|()| de.end());
+    let (payload_holds, in_event, payload_broken) = (kept.payload_holds, kept.stopped_in_event, kept.payload_broken);
     match walked {
         Ok(()) if kept.holds(now) => Proof::Valid,
         Ok(()) => Proof::SchemasHold,
+        Err(_) if payload_holds => Proof::PayloadHolds,
+        Err(_) if in_event => Proof::StoppedInEvent { payload_broken },
         Err(_) => Proof::Unknown,
     }
 }

@@ -122,8 +122,10 @@ impl fmt::Display for Report {
 /// of the catalogue repeats one.)
 pub(super) struct Capped {
     pub(super) severity: Severity,
-    pub(super) kept: BTreeMap<(String, u64), (String, Option<String>)>,
-    pub(super) found: u64,
+    /// The kept diagnostics by pointer, each pointer's in the order found: `(message, suggestion)`.
+    kept: BTreeMap<String, Vec<(String, Option<String>)>>,
+    /// How many diagnostics `kept` holds.
+    count: usize,
     pub(super) omitted: usize,
 }
 
@@ -132,18 +134,18 @@ impl Capped {
         Capped {
             severity,
             kept: BTreeMap::new(),
-            found: 0,
+            count: 0,
             omitted: 0,
         }
     }
 
     /// Whether a diagnostic at `pointer` could be kept (it may still be a repeat).
     pub(super) fn admits(&self, pointer: &str) -> bool {
-        self.kept.len() < MAX_DIAGNOSTICS
+        self.count < MAX_DIAGNOSTICS
             || self
                 .kept
                 .last_key_value()
-                .is_some_and(|((last, _), _)| pointer <= last.as_str())
+                .is_some_and(|(last, _)| pointer <= last.as_str())
     }
 
     pub(super) fn push(
@@ -157,14 +159,21 @@ impl Capped {
             return;
         }
         let (message, suggestion) = (message(), suggestion());
-        let same = (pointer.clone(), 0)..=(pointer.clone(), u64::MAX);
-        if self.kept.range(same).any(|(_, d)| d.0 == message && d.1 == suggestion) {
+        let at = self.kept.entry(pointer).or_default();
+        if at.iter().any(|d| d.0 == message && d.1 == suggestion) {
             return; // the same problem found twice (e.g. by two schema keywords)
         }
-        self.found += 1;
-        self.kept.insert((pointer, self.found), (message, suggestion));
-        if self.kept.len() > MAX_DIAGNOSTICS {
-            self.kept.pop_last();
+        at.push((message, suggestion));
+        self.count += 1;
+        if self.count > MAX_DIAGNOSTICS {
+            // The last by pointer (the last found there) goes.
+            if let Some(mut last) = self.kept.last_entry() {
+                last.get_mut().pop();
+                if last.get().is_empty() {
+                    last.remove();
+                }
+            }
+            self.count -= 1;
             self.omitted = self.omitted.saturating_add(1);
         }
     }
@@ -175,16 +184,22 @@ impl Capped {
 
     pub(super) fn finish(self) -> (Vec<Diagnostic>, usize) {
         let severity = self.severity;
-        let kept = self
-            .kept
-            .into_iter()
-            .map(|((pointer, _), (message, suggestion))| Diagnostic {
-                severity,
-                pointer,
-                message,
-                suggestion,
-            })
-            .collect();
+        let mut kept = Vec::with_capacity(self.count);
+        for (pointer, found) in self.kept {
+            let n = found.len();
+            for (i, (message, suggestion)) in found.into_iter().enumerate() {
+                kept.push(Diagnostic {
+                    severity,
+                    // The last one there takes the pointer; the others a copy.
+                    pointer: if i + 1 == n { String::new() } else { pointer.clone() },
+                    message,
+                    suggestion,
+                });
+            }
+            if let Some(last) = kept.last_mut() {
+                last.pointer = pointer;
+            }
+        }
         (kept, self.omitted)
     }
 }

@@ -66,8 +66,11 @@ pub(super) fn human(d: jiff::SignedDuration) -> String {
 enum Refs<'v> {
     /// Every reference with its pointer (each is an error when `localizedAttributes` is empty).
     Every(Vec<(&'v str, String)>),
-    /// Each key once, with where it is first referenced and how often.
-    Keys(BTreeMap<&'v str, Uses>),
+    /// Each key once, with how often it is referenced (where it is first referenced is found
+    /// again only for a message that needs it, see [`first_reference`]).
+    Keys(BTreeMap<&'v str, usize>),
+    /// Looking for where a key is first referenced.
+    Find(&'v str, Option<String>),
 }
 
 /// Arrays nested in arrays deeper than this are not searched for references (no schema of the
@@ -161,7 +164,7 @@ fn payload_keys<'v>(
     value: &'v Value,
     trail: &mut Trail<'v>,
     nesting: usize,
-    found: &mut Found,
+    found: &mut Option<&mut Found>,
     out: &mut Refs<'v>,
 ) {
     match value {
@@ -188,7 +191,10 @@ fn payload_keys<'v>(
                 AttributeKind::Array { items, .. } => matches!(items, AttributeKind::Integer),
                 _ => false,
             });
-            if integer && crate::integer::from_number(n) == IntegerValue::OutOfRange {
+            if let (true, Some(found)) = (
+                integer && crate::integer::from_number(n) == IntegerValue::OutOfRange,
+                found,
+            ) {
                 found.error(trail.pointer(), || crate::integer::out_of_range(shown(n)));
             }
         }
@@ -201,6 +207,7 @@ fn payload_keys<'v>(
                 return; // enums and date-times: the schema reports the value itself
             }
             if !attr.localizable {
+                let Some(found) = found else { return };
                 found.error(trail.pointer(), || {
                     let localizable: Vec<&str> = meta.localizable().collect();
                     let hint = if localizable.is_empty() {
@@ -215,6 +222,7 @@ fn payload_keys<'v>(
                     )
                 });
             } else if !is_valid_key(key) {
+                let Some(found) = found else { return };
                 found.error(trail.pointer(), || {
                     format!(
                         "{} names an invalid key: localized attribute keys are one or more ASCII letters and digits",
@@ -224,18 +232,12 @@ fn payload_keys<'v>(
             } else {
                 match out {
                     Refs::Every(all) => all.push((key, trail.pointer())),
-                    Refs::Keys(keys) => match keys.get_mut(key) {
-                        Some(uses) => uses.count += 1,
-                        None => {
-                            keys.insert(
-                                key,
-                                Uses {
-                                    first: trail.pointer(),
-                                    count: 1,
-                                },
-                            );
+                    Refs::Keys(keys) => *keys.entry(key).or_insert(0) += 1,
+                    Refs::Find(wanted, at) => {
+                        if at.is_none() && key == *wanted {
+                            *at = Some(trail.pointer());
                         }
-                    },
+                    }
                 }
             }
         }
@@ -243,10 +245,14 @@ fn payload_keys<'v>(
     }
 }
 
-/// Where a localized key is referenced: the first place, and how many places in all.
-struct Uses {
-    first: String,
-    count: usize,
+/// Where the payload first references `key`: the same walk as the one that counted it.
+fn first_reference(meta: &EventMeta, tree: &AttributeTree, payload: &Value, key: &str) -> String {
+    let mut find = Refs::Find(key, None);
+    payload_keys(meta, tree, payload, &mut Trail(Vec::new()), 0, &mut None, &mut find);
+    match find {
+        Refs::Find(_, Some(at)) => at,
+        _ => String::from("/event/payload"),
+    }
 }
 
 /// Spec §4 localization rules: locale tags, one entry per locale, every referenced key defined
@@ -268,7 +274,15 @@ pub(super) fn localized(request: &Value, event: Option<(&EventMeta, &AttributeTr
     };
     let payload = request.get("event").and_then(|e| e.get("payload"));
     if let (Some((meta, tree)), Some(payload @ Value::Object(_))) = (event, payload) {
-        payload_keys(meta, tree, payload, &mut Trail(Vec::new()), 0, found, &mut refs);
+        payload_keys(
+            meta,
+            tree,
+            payload,
+            &mut Trail(Vec::new()),
+            0,
+            &mut Some(&mut *found),
+            &mut refs,
+        );
     }
     // Keys are ASCII letters and digits, so a key's order is its pointer's order.
     let (entries, keys) = match (entries, refs) {
@@ -281,7 +295,7 @@ pub(super) fn localized(request: &Value, event: Option<(&EventMeta, &AttributeTr
             }
             return;
         }
-        (None, Refs::Keys(_)) => return,
+        (_, Refs::Find(..)) | (None, Refs::Keys(_)) => return,
     };
     // Locales seen so far and their entry: a list, as there are only a few.
     let mut seen: Vec<(&str, usize)> = Vec::new();
@@ -334,6 +348,20 @@ pub(super) fn localized(request: &Value, event: Option<(&EventMeta, &AttributeTr
     if exact {
         return;
     }
+    // Where a key is first referenced, found again when a message needs it (once per key).
+    let firsts = std::cell::RefCell::new(BTreeMap::<&str, String>::new());
+    let first = |key: &str| -> String {
+        let mut firsts = firsts.borrow_mut();
+        if let Some(at) = firsts.get(key) {
+            return at.clone();
+        }
+        let at = match (event, payload) {
+            (Some((meta, tree)), Some(payload)) => first_reference(meta, tree, payload, key),
+            _ => String::from("/event/payload"),
+        };
+        firsts.insert(keys.get_key_value(key).map_or("", |(k, _)| *k), at.clone());
+        at
+    };
     // Entries in the order of their pointers (`/localizedAttributes/10` before `/2`), so once the
     // report keeps no more errors at an entry's pointers, it keeps none at the later entries'.
     let mut order: Vec<(String, usize)> = (0..entries.len())
@@ -349,7 +377,7 @@ pub(super) fn localized(request: &Value, event: Option<(&EventMeta, &AttributeTr
                 Some(l) => format!("locale `{}`", shown(l)),
                 None => format!("entry {i}"),
             };
-            for (key, uses) in &keys {
+            for (key, count) in &keys {
                 if missing == 0 {
                     break;
                 }
@@ -363,14 +391,14 @@ pub(super) fn localized(request: &Value, event: Option<(&EventMeta, &AttributeTr
                 }
                 missing -= 1;
                 found.error(pointer, || {
-                    let elsewhere = match uses.count {
+                    let elsewhere = match count {
                         1 => String::new(),
                         2 => " (and 1 more place)".to_owned(),
                         n => format!(" (and {} more places)", n - 1),
                     };
                     format!(
                         "{label} does not define the key `{key}` referenced at {}{elsewhere}",
-                        uses.first
+                        first(key)
                     )
                 });
             }
