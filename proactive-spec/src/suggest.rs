@@ -141,10 +141,10 @@ pub fn suggest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
     }
     let lower = input.to_lowercase();
     let lower_chars = lower.chars().count();
-    // An ASCII input is measured bit-parallel, a word operation per candidate character: as
-    // cheap as a lower bound, so then every candidate is simply measured.
-    let pattern = Pattern::new(&lower);
-    let mut input_counts = if pattern.is_some() { None } else { ascii_counts(&lower) };
+    // An ASCII input is measured bit-parallel: a few word operations per candidate character
+    // (its table is built when the first candidate is measured).
+    let mut pattern: Option<Option<Pattern>> = None;
+    let mut input_counts = ascii_counts(&lower);
     let meant = known_mistake(input);
     let mut meant_listed = None;
     // The closest candidate is the one with the smallest distance, the earliest on a tie. Each
@@ -159,16 +159,14 @@ pub fn suggest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
         if meant == Some(c) {
             meant_listed = Some(c);
         }
-        let bound = match pattern {
-            Some(_) => 0,
-            None => lower_bound(&lower, lower_chars, input_counts.as_mut(), c),
-        };
-        bounded.push((bound, index, c));
+        bounded.push((lower_bound(&lower, lower_chars, input_counts.as_mut(), c), index, c));
     }
     bounded.sort_unstable();
     // No candidate further than this can be suggested (the limit below, for the longest
     // candidate), so no distance is measured beyond it, nor beyond the best found so far.
-    let longest = bounded.iter().map(|(_, _, c)| c.chars().count()).max().unwrap_or(0);
+    // (In bytes, at least the characters: a looser cut-off never changes the answer, as the
+    // closest candidate is still checked against its own limit below.)
+    let longest = bounded.iter().map(|(_, _, c)| c.len()).max().unwrap_or(0);
     let furthest = (input.chars().count().max(longest) / 3).max(1);
     let mut best: Option<(usize, usize, &'a str)> = None;
     for (bound, index, c) in bounded {
@@ -180,24 +178,29 @@ pub fn suggest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
                 break; // sorted by bound: no later candidate can win either
             }
         }
-        let mut buf = [0u8; STACK];
-        let owned;
-        let c_lower: &str = if c.is_ascii() && c.len() < STACK {
-            for (to, from) in buf.iter_mut().zip(c.bytes()) {
-                *to = from.to_ascii_lowercase();
-            }
-            std::str::from_utf8(&buf[..c.len()]).unwrap_or_default()
-        } else {
-            owned = c.to_lowercase();
-            &owned
-        };
         let within = best.map_or(furthest, |(bd, _, _)| bd);
-        let d = if c_lower == lower {
-            Some(0)
-        } else if let (Some(pattern), true) = (&pattern, c.is_ascii()) {
-            Some(pattern.osa(c.as_bytes())).filter(|d| *d <= within)
-        } else {
-            distance_within(&lower, c_lower, within)
+        let pattern = pattern.get_or_insert_with(|| Pattern::new(&lower));
+        let d = match (&*pattern, c.is_ascii()) {
+            // Zero exactly when equal but for case.
+            (Some(pattern), true) => Some(pattern.osa(c.as_bytes())).filter(|d| *d <= within),
+            _ => {
+                let mut buf = [0u8; STACK];
+                let owned;
+                let c_lower: &str = if c.is_ascii() && c.len() < STACK {
+                    for (to, from) in buf.iter_mut().zip(c.bytes()) {
+                        *to = from.to_ascii_lowercase();
+                    }
+                    std::str::from_utf8(&buf[..c.len()]).unwrap_or_default()
+                } else {
+                    owned = c.to_lowercase();
+                    &owned
+                };
+                if c_lower == lower {
+                    Some(0)
+                } else {
+                    distance_within(&lower, c_lower, within)
+                }
+            }
         };
         if let Some(d) = d {
             if best.is_none_or(|(bd, bi, _)| (d, index) < (bd, bi)) {
