@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use proactive_schemas::redact_url;
 use serde::Deserialize;
 
-use crate::errors::{lenient, object_or_default, redirect, without_url};
+use crate::errors::{capped_body, lenient, object_or_default, redirect, without_url};
 use crate::retry::{attempt_timeout, retry_after, Budget};
 use crate::{Client, Error};
 
@@ -137,9 +137,9 @@ impl Client {
                         return Err(redirect(&response));
                     }
                     let retry_after = retry_after(response.headers());
-                    let reply: TokenReply = match response.bytes().await {
-                        Ok(bytes) => object_or_default(&bytes),
-                        Err(_) => TokenReply::default(),
+                    let reply: TokenReply = match capped_body(response).await {
+                        Some(bytes) => object_or_default(&bytes),
+                        None => TokenReply::default(),
                     };
                     if status == 200 {
                         let value = reply

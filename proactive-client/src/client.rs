@@ -10,7 +10,7 @@ use tokio::sync::Mutex;
 
 use crate::auth::Token;
 use crate::endpoints::{check_endpoint, origin};
-use crate::errors::{api_error, redirect, without_url};
+use crate::errors::{api_error, capped_body, redirect, without_url, UNREAD_BODY};
 use crate::retry::{attempt_timeout, deadline_from, retry_after, settle, Budget};
 use crate::{Credentials, Error, Region, Retry, Stage, AMAZON_API_HOSTS, AMAZON_AUTH_ENDPOINT};
 
@@ -310,7 +310,11 @@ impl Client {
                         return Err(settle(redirect(&response), budget.attempts, uncertain));
                     }
                     let retry_after = retry_after(response.headers());
-                    let text = response.text().await.unwrap_or_default();
+                    // Bounded: what a server says about an error is a few lines at most.
+                    let text = match capped_body(response).await {
+                        Some(body) => String::from_utf8_lossy(&body).into_owned(),
+                        None => UNREAD_BODY.to_owned(),
+                    };
                     let error = api_error(status, &text);
                     if status == 409 && maybe_processed {
                         // An earlier attempt was accepted, but its answer was lost.

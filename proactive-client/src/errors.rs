@@ -258,6 +258,29 @@ pub(crate) fn without_url(e: &reqwest::Error) -> String {
     }
 }
 
+/// The most of an answer's body the client reads (an error's text, a token reply): answers worth
+/// reading are a few hundred bytes, and a server sending more is not given the memory.
+pub(crate) const MAX_ANSWER_BODY: usize = 64 * 1024;
+
+/// What an error says of an answer whose body [`capped_body`] did not read.
+pub(crate) const UNREAD_BODY: &str = "(the answer's body was not read: over 64 KiB, or cut off)";
+
+/// An answer's body, up to [`MAX_ANSWER_BODY`] bytes (the rest is not read); `None` when reading
+/// failed or the body is larger (a body cut short is no reply worth parsing).
+pub(crate) async fn capped_body(mut response: reqwest::Response) -> Option<Vec<u8>> {
+    if response.content_length().is_some_and(|n| n > MAX_ANSWER_BODY as u64) {
+        return None;
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.ok()? {
+        if chunk.len() > MAX_ANSWER_BODY - body.len() {
+            return None;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Some(body)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -773,3 +773,59 @@ async fn text_bodies_are_sent_as_written() {
     assert_eq!(summary.accepted, [0, 1]);
     assert_eq!(emulator.accepted().len(), 3);
 }
+
+/// An answer's body is read only up to a cap: a server sending megabytes with an error, or as a
+/// token reply, is not given the memory, and the request still gets its answer.
+#[tokio::test]
+async fn huge_answer_bodies_are_not_read() {
+    // Said to be huge up front, or only found to be while reading (no length: until the close).
+    let huge = |status: &str, say_length: bool| {
+        let body = "x".repeat(8 * 1024 * 1024);
+        let length = if say_length {
+            format!("content-length: {}\r\n", body.len())
+        } else {
+            String::new()
+        };
+        format!("HTTP/1.1 {status}\r\n{length}connection: close\r\n\r\n{body}")
+    };
+    let emulator = Emulator::start(Config::default()).await.unwrap();
+    let config = Config::default();
+    let credentials = Credentials::new(config.client_id, config.client_secret);
+
+    for say_length in [true, false] {
+        let server = RawServer::start(move |_| Some(huge("400 Bad Request", say_length)));
+        let client = Client::builder(credentials.clone())
+            .api_endpoint(&server.url)
+            .auth_endpoint(emulator.base_url())
+            .retry(quick_retry())
+            .build()
+            .unwrap();
+        let err = client
+            .send_value(&weather("huge"), Stage::Development, Region::NorthAmerica)
+            .await
+            .unwrap_err();
+        match &err {
+            Error::Rejected(api) => {
+                assert_eq!(api.status, 400);
+                assert!(api.message.contains("was not read: over 64 KiB"), "{}", api.message);
+            }
+            other => panic!("{other}"),
+        }
+    }
+
+    let server = RawServer::start(move |_| Some(huge("200 OK", true)));
+    let client = Client::builder(credentials)
+        .api_endpoint(emulator.base_url())
+        .auth_endpoint(&server.url)
+        .retry(quick_retry())
+        .build()
+        .unwrap();
+    let err = client
+        .send_value(&weather("huge"), Stage::Development, Region::NorthAmerica)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Token(m) if m.contains("no access_token")),
+        "{err}"
+    );
+}
