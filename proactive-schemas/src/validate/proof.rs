@@ -616,10 +616,11 @@ impl<'de> Visitor<'de> for NameIn<'_> {
     }
 }
 
-/// A map key kept (borrowed from the text unless it had escapes).
-struct Key;
+/// A string kept, a map key or a value (borrowed from the text unless it had escapes); anything
+/// but a string stops the walk.
+struct Text;
 
-impl<'de> DeserializeSeed<'de> for Key {
+impl<'de> DeserializeSeed<'de> for Text {
     type Value = Cow<'de, str>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Cow<'de, str>, D::Error> {
@@ -627,7 +628,7 @@ impl<'de> DeserializeSeed<'de> for Key {
     }
 }
 
-impl<'de> Visitor<'de> for Key {
+impl<'de> Visitor<'de> for Text {
     type Value = Cow<'de, str>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -640,61 +641,6 @@ impl<'de> Visitor<'de> for Key {
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Cow<'de, str>, E> {
         Ok(Cow::Owned(v.to_owned()))
-    }
-}
-
-/// A string value, whatever it says (any other value stops the walk).
-struct AnyString;
-
-impl<'de> DeserializeSeed<'de> for AnyString {
-    type Value = Cow<'de, str>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Cow<'de, str>, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for AnyString {
-    type Value = Cow<'de, str>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a string")
-    }
-
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Cow<'de, str>, E> {
-        Ok(Cow::Borrowed(v))
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Cow<'de, str>, E> {
-        Ok(Cow::Owned(v.to_owned()))
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Cow<'de, str>, E> {
-        Err(stop())
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Cow<'de, str>, E> {
-        Err(stop())
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Cow<'de, str>, E> {
-        Err(stop())
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Cow<'de, str>, E> {
-        Err(stop())
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Cow<'de, str>, E> {
-        Err(stop())
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Cow<'de, str>, A::Error> {
-        Err(stop())
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<Cow<'de, str>, A::Error> {
-        Err(stop())
     }
 }
 
@@ -761,12 +707,12 @@ impl<'de> Visitor<'de> for Envelope<'_, 'de> {
             seen |= 1 << i;
             match i {
                 0 | 2 => {
-                    let text = map.next_value_seed(AnyString)?;
+                    let text = map.next_value_seed(Text)?;
                     let instant = DateTime::instant(&text).map_err(|_| stop())?;
                     *(if i == 0 { &mut body.timestamp } else { &mut body.expiry }) = Some(instant);
                 }
                 1 => {
-                    let id = map.next_value_seed(AnyString)?;
+                    let id = map.next_value_seed(Text)?;
                     let ok = (1..=100).contains(&id.len())
                         && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'~' || b == b'-');
                     if !ok {
@@ -819,7 +765,7 @@ impl<'de> Visitor<'de> for Event<'_, 'de> {
         while let Some(key) = map.next_key_seed(NameIn(&["name", "payload"]))? {
             match key {
                 Some(0) if body.event.is_none() => {
-                    let name = map.next_value_seed(AnyString)?;
+                    let name = map.next_value_seed(Text)?;
                     let Some((meta, _, _, proof)) = validator.events.get(&*name) else {
                         return Err(stop());
                     };
@@ -903,8 +849,8 @@ impl<'de> Visitor<'de> for Entry<'_, 'de> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut locale = None;
-        while let Some(key) = map.next_key_seed(Key)? {
-            let value = map.next_value_seed(AnyString)?;
+        while let Some(key) = map.next_key_seed(Text)? {
+            let value = map.next_value_seed(Text)?;
             if key == "locale" {
                 if locale.replace(value).is_some() {
                     return Err(stop());
@@ -941,7 +887,7 @@ impl<'de> Visitor<'de> for Audience {
         while let Some(key) = map.next_key_seed(NameIn(&["type", "payload"]))? {
             match key {
                 Some(0) if unicast.is_none() => {
-                    unicast = Some(match &*map.next_value_seed(AnyString)? {
+                    unicast = Some(match &*map.next_value_seed(Text)? {
                         "Unicast" => true,
                         "Multicast" => false,
                         _ => return Err(stop()),
@@ -981,7 +927,7 @@ impl<'de> Visitor<'de> for AudiencePayload {
         while let Some(key) = map.next_key_seed(NameIn(&["user"]))? {
             members += 1;
             match key {
-                Some(_) => user = !map.next_value_seed(AnyString)?.is_empty(),
+                Some(_) => user = !map.next_value_seed(Text)?.is_empty(),
                 None => map.next_value::<IgnoredAny>().map(drop)?,
             }
         }
