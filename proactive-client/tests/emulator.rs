@@ -57,6 +57,17 @@ async fn setup(config: Config, retry: Retry) -> (Emulator, Client) {
     (emulator, client)
 }
 
+/// A client with the default emulator's credentials, its API and token endpoints where given.
+fn client_at(api: impl Into<String>, auth: impl Into<String>, retry: Retry) -> Client {
+    let config = Config::default();
+    Client::builder(Credentials::new(config.client_id, config.client_secret))
+        .api_endpoint(api)
+        .auth_endpoint(auth)
+        .retry(retry)
+        .build()
+        .unwrap()
+}
+
 fn quick_retry() -> Retry {
     Retry {
         base_delay: Duration::from_millis(5),
@@ -577,14 +588,7 @@ async fn redirects_are_refused_not_followed() {
     // From the API: the bearer token is not carried on.
     let emulator = Emulator::start(Config::default()).await.unwrap();
     let server = RawServer::start(|_| Some(REDIRECT.to_owned()));
-    let config = Config::default();
-    let credentials = Credentials::new(config.client_id, config.client_secret);
-    let client = Client::builder(credentials.clone())
-        .api_endpoint(&server.url)
-        .auth_endpoint(emulator.base_url())
-        .retry(quick_retry())
-        .build()
-        .unwrap();
+    let client = client_at(&server.url, emulator.base_url(), quick_retry());
     let err = client
         .send_value(&weather("moved"), Stage::Development, Region::NorthAmerica)
         .await
@@ -594,12 +598,7 @@ async fn redirects_are_refused_not_followed() {
 
     // From the token endpoint: the client secret is not carried on.
     let server = RawServer::start(|_| Some(REDIRECT.to_owned()));
-    let client = Client::builder(credentials)
-        .api_endpoint(emulator.base_url())
-        .auth_endpoint(&server.url)
-        .retry(quick_retry())
-        .build()
-        .unwrap();
+    let client = client_at(emulator.base_url(), &server.url, quick_retry());
     let err = client
         .send_value(&weather("moved"), Stage::Development, Region::NorthAmerica)
         .await
@@ -612,8 +611,6 @@ async fn redirects_are_refused_not_followed() {
 #[tokio::test]
 async fn a_lost_answer_is_unknown_a_refused_connection_is_a_failure() {
     let emulator = Emulator::start(Config::default()).await.unwrap();
-    let config = Config::default();
-    let credentials = Credentials::new(config.client_id, config.client_secret);
     let retry = Retry {
         max_attempts: 3,
         ..quick_retry()
@@ -621,12 +618,7 @@ async fn a_lost_answer_is_unknown_a_refused_connection_is_a_failure() {
 
     // The request arrives, the answer never does: it may have been accepted.
     let server = RawServer::start(|_| None);
-    let client = Client::builder(credentials.clone())
-        .api_endpoint(&server.url)
-        .auth_endpoint(emulator.base_url())
-        .retry(retry.clone())
-        .build()
-        .unwrap();
+    let client = client_at(&server.url, emulator.base_url(), retry.clone());
     let err = client
         .send_value(&weather("lost"), Stage::Development, Region::NorthAmerica)
         .await
@@ -644,12 +636,7 @@ async fn a_lost_answer_is_unknown_a_refused_connection_is_a_failure() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", closed.local_addr().unwrap());
     drop(closed);
-    let client = Client::builder(credentials)
-        .api_endpoint(&url)
-        .auth_endpoint(emulator.base_url())
-        .retry(retry)
-        .build()
-        .unwrap();
+    let client = client_at(&url, emulator.base_url(), retry);
     let err = client
         .send_value(&weather("refused"), Stage::Development, Region::NorthAmerica)
         .await
@@ -789,17 +776,10 @@ async fn huge_answer_bodies_are_not_read() {
         format!("HTTP/1.1 {status}\r\n{length}connection: close\r\n\r\n{body}")
     };
     let emulator = Emulator::start(Config::default()).await.unwrap();
-    let config = Config::default();
-    let credentials = Credentials::new(config.client_id, config.client_secret);
 
     for say_length in [true, false] {
         let server = RawServer::start(move |_| Some(huge("400 Bad Request", say_length)));
-        let client = Client::builder(credentials.clone())
-            .api_endpoint(&server.url)
-            .auth_endpoint(emulator.base_url())
-            .retry(quick_retry())
-            .build()
-            .unwrap();
+        let client = client_at(&server.url, emulator.base_url(), quick_retry());
         let err = client
             .send_value(&weather("huge"), Stage::Development, Region::NorthAmerica)
             .await
@@ -814,12 +794,7 @@ async fn huge_answer_bodies_are_not_read() {
     }
 
     let server = RawServer::start(move |_| Some(huge("200 OK", true)));
-    let client = Client::builder(credentials)
-        .api_endpoint(emulator.base_url())
-        .auth_endpoint(&server.url)
-        .retry(quick_retry())
-        .build()
-        .unwrap();
+    let client = client_at(emulator.base_url(), &server.url, quick_retry());
     let err = client
         .send_value(&weather("huge"), Stage::Development, Region::NorthAmerica)
         .await

@@ -143,9 +143,7 @@ impl Validator {
 
     /// Checks a request body; reports every problem.
     pub fn validate(&self, request: &Value) -> Report {
-        let mut found = Found::new();
-        self.check(request, &mut found);
-        found.into_report()
+        self.report(request, None, Schemas::Unknown, Schemas::Unknown)
     }
 
     /// Checks a request body about to be sent at `now`: everything [`validate`](Self::validate)
@@ -163,12 +161,7 @@ impl Validator {
     /// assert_eq!(report.errors[0].to_string(), "/expiryTime: the expiry time has already passed");
     /// ```
     pub fn validate_for_sending(&self, request: &Value, now: jiff::Timestamp) -> Report {
-        let mut found = Found::new();
-        self.check(request, &mut found);
-        if expiry_passed(request, now) {
-            found.error("/expiryTime", || EXPIRY_PASSED.to_owned());
-        }
-        found.into_report()
+        self.report(request, Some(now), Schemas::Unknown, Schemas::Unknown)
     }
 
     /// Checks a request body given as JSON text: the same [`Report`] as
@@ -205,7 +198,6 @@ impl Validator {
             return Ok(Report::default());
         }
         let value = serde_json::from_str(body)?;
-        let mut found = Found::new();
         // What the proof walked to its end holds to its schema: nothing for that schema to say.
         let (envelope, payload) = match proof {
             proof::Proof::SchemasHold => (Schemas::Hold, Schemas::Hold),
@@ -214,11 +206,18 @@ impl Validator {
             proof::Proof::StoppedInEvent { payload_broken: false } => (Schemas::Unknown, Schemas::Unknown),
             _ => (Schemas::LikelyBroken, Schemas::LikelyBroken),
         };
-        self.check_with(&value, envelope, payload, &mut found);
-        if now.is_some_and(|now| expiry_passed(&value, now)) {
+        Ok(self.report(&value, now, envelope, payload))
+    }
+
+    /// The report on a request: every check, told what is known of its schemas, and with `now`
+    /// the send-time rule too.
+    fn report(&self, request: &Value, now: Option<jiff::Timestamp>, envelope: Schemas, payload: Schemas) -> Report {
+        let mut found = Found::new();
+        self.check(request, envelope, payload, &mut found);
+        if now.is_some_and(|now| expiry_passed(request, now)) {
             found.error("/expiryTime", || EXPIRY_PASSED.to_owned());
         }
-        Ok(found.into_report())
+        found.into_report()
     }
 
     /// Whether a body is proven valid, with nothing to warn about, from its text alone, without
@@ -231,13 +230,9 @@ impl Validator {
         proof::prove(self, body, now) == proof::Proof::Valid
     }
 
-    fn check(&self, request: &Value, found: &mut Found) {
-        self.check_with(request, Schemas::Unknown, Schemas::Unknown, found);
-    }
-
-    /// [`check`](Self::check), told what the proof learnt of the envelope's and the payload's
+    /// Every check of a request, told what the proof learnt of the envelope's and the payload's
     /// schemas.
-    fn check_with(&self, request: &Value, envelope: Schemas, payload_schema: Schemas, found: &mut Found) {
+    fn check(&self, request: &Value, envelope: Schemas, payload_schema: Schemas, found: &mut Found) {
         if !request.is_object() {
             found.error("", || {
                 format!("a request body must be a JSON object, found {}", json_type(request))

@@ -83,11 +83,6 @@ impl Pattern {
     }
 }
 
-/// [`distance`] if it is at most `k`, else `None`.
-fn distance_within(a: &str, b: &str, k: usize) -> Option<usize> {
-    Some(distance(a, b)).filter(|d| *d <= k)
-}
-
 /// ASCII names up to this many bytes are lowercased and measured on the stack, without
 /// allocating (most property names, enum values and locales are).
 const STACK: usize = 128;
@@ -198,7 +193,7 @@ pub fn suggest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
                 if c_lower == lower {
                     Some(0)
                 } else {
-                    distance_within(&lower, c_lower, within)
+                    Some(distance(&lower, c_lower)).filter(|d| *d <= within)
                 }
             }
         };
