@@ -7,8 +7,9 @@ use std::time::{Duration, Instant};
 use proactive_schemas::redact_url;
 use serde::Deserialize;
 
-use crate::errors::{capped_body, lenient, object_or_default, redirect, without_url};
+use crate::errors::{lenient, object_or_default, redirect, without_url};
 use crate::retry::{attempt_timeout, retry_after, Budget};
+use crate::transport::capped_body;
 use crate::{Client, Error};
 
 /// The skill's "Alexa Skill Messaging" client id and secret. `Debug` shows the id only.
@@ -134,10 +135,11 @@ impl Client {
                 Ok(response) => {
                     let status = response.status().as_u16();
                     if response.status().is_redirection() {
-                        return Err(redirect(&response));
+                        let location = response.headers().get(http::header::LOCATION);
+                        return Err(redirect(response.url(), response.status().as_u16(), location));
                     }
                     let retry_after = retry_after(response.headers());
-                    let reply: TokenReply = match capped_body(response).await {
+                    let reply: TokenReply = match capped_body(http::Response::from(response).into_body()).await {
                         Some(bytes) => object_or_default(&bytes),
                         None => TokenReply::default(),
                     };

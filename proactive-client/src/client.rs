@@ -10,8 +10,9 @@ use tokio::sync::Mutex;
 
 use crate::auth::Token;
 use crate::endpoints::{check_endpoint, origin};
-use crate::errors::{api_error, capped_body, redirect, without_url, UNREAD_BODY};
-use crate::retry::{attempt_timeout, deadline_from, retry_after, settle, Budget};
+use crate::errors::{api_error, redirect, UNREAD_BODY};
+use crate::retry::{attempt_timeout, deadline_from, settle, Budget};
+use crate::transport::{EventsUrl, Transport};
 use crate::{Credentials, Error, Region, Retry, Stage, AMAZON_API_HOSTS, AMAZON_AUTH_ENDPOINT};
 
 /// A request Amazon accepted.
@@ -88,6 +89,7 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
+                transport: Transport::from_env()?,
                 credentials: self.credentials,
                 api_endpoint: self.api_endpoint.map(|u| u.trim_end_matches('/').to_owned()),
                 auth_endpoint: self.auth_endpoint.trim_end_matches('/').to_owned(),
@@ -101,14 +103,12 @@ impl ClientBuilder {
     }
 }
 
-/// An endpoint URL, parsed; a malformed one is a configuration error (without credentials).
-fn parse_url(url: &str) -> Result<reqwest::Url, Error> {
-    reqwest::Url::parse(url).map_err(|e| Error::Config(format!("invalid API endpoint `{}`: {e}", redact_url(url))))
-}
-
 /// What the clones of a client share.
 pub(crate) struct Inner {
+    /// For tokens (and for events behind a proxy).
     pub(crate) http: reqwest::Client,
+    /// For events ([`crate::transport`]).
+    transport: Transport,
     pub(crate) credentials: Credentials,
     api_endpoint: Option<String>,
     pub(crate) auth_endpoint: String,
@@ -119,7 +119,7 @@ pub(crate) struct Inner {
     pub(crate) token: Mutex<Option<Token>>,
     pub(crate) token_fetches: std::sync::atomic::AtomicU64,
     /// The events URL of each stage (outer) and region (inner), parsed on first use.
-    events_urls: [std::sync::OnceLock<reqwest::Url>; 6],
+    events_urls: [std::sync::OnceLock<EventsUrl>; 6],
 }
 
 /// Sends Proactive Events. Cheap to clone; clones share the token cache.
@@ -158,7 +158,7 @@ impl Client {
 
     /// The events URL of a stage and region, parsed once per client (parsing it for every
     /// request cost more than validating the body).
-    fn events_url(&self, stage: Stage, region: Region) -> Result<reqwest::Url, Error> {
+    fn events_url(&self, stage: Stage, region: Region) -> Result<EventsUrl, Error> {
         let s = match stage {
             Stage::Development => 0,
             Stage::Live => 1,
@@ -173,7 +173,7 @@ impl Client {
             return Ok(url.clone());
         }
         let base = self.inner.api_endpoint.as_deref().unwrap_or(region.base_url());
-        let url = parse_url(&format!("{base}{}", stage.path()))?;
+        let url = EventsUrl::parse(&format!("{base}{}", stage.path()))?;
         Ok(cell.get_or_init(|| url).clone())
     }
 
@@ -246,11 +246,11 @@ impl Client {
                 api_endpoint.trim_end_matches('/').to_owned()
             }
         };
-        let url = parse_url(&format!("{base}{}", stage.path()))?;
+        let url = EventsUrl::parse(&format!("{base}{}", stage.path()))?;
         self.validate_and_post(body, url).await
     }
 
-    async fn validate_and_post(&self, body: &Value, url: reqwest::Url) -> Result<Sent, Error> {
+    async fn validate_and_post(&self, body: &Value, url: EventsUrl) -> Result<Sent, Error> {
         // The schema and envelope rules, and (spec §4) an expiry still in the future: the same
         // door the emulator checks with.
         let report = proactive_schemas::validate_for_sending(body, proactive_schemas::jiff::Timestamp::now());
@@ -262,7 +262,7 @@ impl Client {
     }
 
     /// Posts a body (serialized once; every attempt shares the same bytes).
-    async fn post(&self, body: bytes::Bytes, url: reqwest::Url) -> Result<Sent, Error> {
+    async fn post(&self, body: bytes::Bytes, url: EventsUrl) -> Result<Sent, Error> {
         let retry = &self.inner.retry;
         let deadline = deadline_from(Instant::now(), retry.deadline);
         let mut budget = Budget::default();
@@ -287,32 +287,25 @@ impl Client {
                 return Err(settle(error, budget.attempts, uncertain));
             };
             budget.attempts += 1;
-            let result = self
-                .inner
-                .http
-                .post(url.clone())
-                .timeout(timeout)
-                .bearer_auth(&token)
-                .header("content-type", "application/json")
-                .body(body.clone())
-                .send()
+            let result = (self.inner.transport)
+                .post(&self.inner.http, &url, &token, body.clone(), timeout)
                 .await;
             let (wait, last) = match result {
-                Ok(response) => {
-                    let status = response.status().as_u16();
+                Ok(answer) => {
+                    let status = answer.status;
                     if status == 202 {
                         return Ok(Sent {
                             attempts: budget.attempts,
                             by_conflict: false,
                         });
                     }
-                    if response.status().is_redirection() {
-                        return Err(settle(redirect(&response), budget.attempts, uncertain));
+                    if (300..400).contains(&status) {
+                        let error = redirect(&url.url, status, answer.location.as_ref());
+                        return Err(settle(error, budget.attempts, uncertain));
                     }
-                    let retry_after = retry_after(response.headers());
                     // Bounded: what a server says about an error is a few lines at most.
-                    let text = match capped_body(response).await {
-                        Some(body) => String::from_utf8_lossy(&body).into_owned(),
+                    let text = match &answer.body {
+                        Some(body) => String::from_utf8_lossy(body).into_owned(),
                         None => UNREAD_BODY.to_owned(),
                     };
                     let error = api_error(status, &text);
@@ -330,18 +323,18 @@ impl Client {
                         continue;
                     }
                     maybe_processed |= status >= 500;
-                    match budget.after_status(retry, status, retry_after) {
+                    match budget.after_status(retry, status, answer.retry_after) {
                         Some(wait) => (wait, error.to_string()),
                         None => return Err(settle(Error::Rejected(error), budget.attempts, uncertain)),
                     }
                 }
-                Err(e) => {
+                Err(failure) => {
                     // Refused or unresolvable: nothing was sent. Anything later: it may have been.
-                    if !e.is_connect() {
+                    if !failure.connect {
                         uncertain = true;
                         maybe_processed = true;
                     }
-                    let message = without_url(&e);
+                    let message = failure.message;
                     match budget.after_transport(retry) {
                         Some(wait) => (wait, message),
                         None => {

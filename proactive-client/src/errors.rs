@@ -219,17 +219,17 @@ fn bare_url(url: &reqwest::Url) -> String {
     url.to_string()
 }
 
-/// The error for a `3xx` answer, naming where it pointed (never followed).
-pub(crate) fn redirect(response: &reqwest::Response) -> Error {
-    let location = response.headers().get(reqwest::header::LOCATION).map(|value| {
-        match value.to_str().ok().and_then(|v| response.url().join(v.trim()).ok()) {
+/// The error for a `3xx` answer from `url`, naming where it pointed (never followed).
+pub(crate) fn redirect(url: &reqwest::Url, status: u16, location: Option<&http::HeaderValue>) -> Error {
+    let location = location.map(
+        |value| match value.to_str().ok().and_then(|v| url.join(v.trim()).ok()) {
             Some(target) => bare_url(&target),
             None => "an invalid URL".to_owned(),
-        }
-    });
+        },
+    );
     Error::Redirect {
-        url: bare_url(response.url()),
-        status: response.status().as_u16(),
+        url: bare_url(url),
+        status,
         location,
     }
 }
@@ -262,24 +262,9 @@ pub(crate) fn without_url(e: &reqwest::Error) -> String {
 /// reading are a few hundred bytes, and a server sending more is not given the memory.
 pub(crate) const MAX_ANSWER_BODY: usize = 64 * 1024;
 
-/// What an error says of an answer whose body [`capped_body`] did not read.
+/// What an error says of an answer whose body [`capped_body`](crate::transport::capped_body) did
+/// not read.
 pub(crate) const UNREAD_BODY: &str = "(the answer's body was not read: over 64 KiB, or cut off)";
-
-/// An answer's body, up to [`MAX_ANSWER_BODY`] bytes (the rest is not read); `None` when reading
-/// failed or the body is larger (a body cut short is no reply worth parsing).
-pub(crate) async fn capped_body(mut response: reqwest::Response) -> Option<Vec<u8>> {
-    if response.content_length().is_some_and(|n| n > MAX_ANSWER_BODY as u64) {
-        return None;
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.ok()? {
-        if chunk.len() > MAX_ANSWER_BODY - body.len() {
-            return None;
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Some(body)
-}
 
 #[cfg(test)]
 mod tests {

@@ -15,7 +15,11 @@
 //!   been accepted, and resending it is safe (a repeated reference id is answered `409`, never
 //!   delivered twice);
 //! - no redirects, from the API or the token endpoint: a `3xx` is [`Error::Redirect`];
-//! - bulk sends with bounded concurrency and a result for every request.
+//! - bulk sends with bounded concurrency and a result for every request;
+//! - events go out on a connection pool of the client's own (`hyper`; TLS by rustls, checked
+//!   against the webpki roots; HTTP/2 when the server offers it), a request costing little more
+//!   than its bytes; when the environment names a proxy (`HTTPS_PROXY`, `HTTP_PROXY`,
+//!   `ALL_PROXY`, and `NO_PROXY`), events and token requests both go through it.
 //!
 //! Secrets (the client secret, tokens) never appear in `Debug` output, errors or logs.
 #![deny(missing_docs)]
@@ -26,6 +30,7 @@ mod client;
 mod endpoints;
 mod errors;
 mod retry;
+mod transport;
 
 pub use auth::Credentials;
 pub use bulk::{Body, Summary};

@@ -135,8 +135,8 @@ pub(crate) fn settle(error: Error, attempts: u32, uncertain: bool) -> Error {
 }
 
 /// `Retry-After` as seconds or as an HTTP date (RFC 9110 §10.2.3); a date in the past is zero.
-pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
-    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+pub(crate) fn retry_after(headers: &http::HeaderMap) -> Option<Duration> {
+    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
