@@ -363,7 +363,10 @@ mod tests {
     #[tokio::test]
     async fn tls_is_verified_against_the_roots() {
         let (port, cert, requests) = tls_server();
-        let url = EventsUrl::parse(&format!("https://localhost:{port}/v1/proactiveEvents/stages/development")).unwrap();
+        let url = EventsUrl::parse(&format!(
+            "https://localhost:{port}/v1/proactiveEvents/stages/development"
+        ))
+        .unwrap();
         let reqwest = reqwest::Client::new();
         let timeout = Duration::from_secs(10);
         let body = || Bytes::from_static(b"{}");
@@ -383,6 +386,10 @@ mod tests {
             assert!(failure.connect, "{failure:?}");
             assert!(failure.message.contains("certificate"), "{failure:?}");
         }
-        assert_eq!(requests.load(Ordering::SeqCst), 1, "no request after a refused handshake");
+        assert_eq!(
+            requests.load(Ordering::SeqCst),
+            1,
+            "no request after a refused handshake"
+        );
     }
 }

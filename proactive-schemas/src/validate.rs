@@ -193,10 +193,11 @@ impl Validator {
     }
 
     fn validate_text(&self, body: &str, now: Option<jiff::Timestamp>) -> Result<Report, serde_json::Error> {
-        let proof = proof::prove(self, body, now);
-        if proof == proof::Proof::Valid {
-            return Ok(Report::default());
-        }
+        let proof = match proof::check(self, body, now) {
+            proof::Checked::Valid => return Ok(Report::default()),
+            proof::Checked::Report(report) => return Ok(report),
+            proof::Checked::Hints(proof) => proof,
+        };
         let value = serde_json::from_str(body)?;
         // What the proof walked to its end holds to its schema: nothing for that schema to say.
         let (envelope, payload) = match proof {

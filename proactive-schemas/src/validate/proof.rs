@@ -5,9 +5,12 @@
 //! mostly spent learning nothing. [`Validator::proves_valid`] instead reads the text once with
 //! `serde_json`'s tokenizer, checking each value against the schema as it goes, keeping only a few
 //! borrowed slices (the event name, localized keys and locales), and stops at the first thing it
-//! cannot vouch for. It answers only "valid, with nothing to warn about" or "don't know": a body
-//! it does not prove goes to the full validator, which alone writes reports. So a proof never
-//! changes what a report says; it only skips building an empty one.
+//! cannot vouch for. It answers "valid, with nothing to warn about" or "don't know": a body it
+//! does not prove goes to the full validator. One exception, [`check`]: when the walk reached the
+//! end (both schemas hold) and only the expiry window or the locales fail while every entry
+//! defines exactly the referenced keys, the report is made from what the walk kept, by the same
+//! rule functions, called in the same order, as the full validator calls on the value; those
+//! findings point at `/expiryTime` and `/localizedAttributes/N/locale`, never into the payload.
 //!
 //! What the proof checks, each exactly as the full validator does:
 //! - the envelope of `schemas/envelope.json` (walked by hand below; a test pins the schema text
@@ -31,8 +34,10 @@ use proactive_spec::{is_alexa_locale, is_valid_key, LOCALIZED_PREFIX};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
+use super::report::Found;
 use super::schema::compile;
 use super::Validator;
+use super::{rules, Report, EXPIRY_PASSED};
 use crate::datetime::DateTime;
 use crate::meta::{AttributeKind, EventMeta};
 
@@ -653,8 +658,9 @@ struct Envelope<'a, 'de> {
 /// What the walk of a body keeps for the rules across members.
 #[derive(Default)]
 struct Body<'de> {
-    timestamp: Option<jiff::Timestamp>,
-    expiry: Option<jiff::Timestamp>,
+    /// `timestamp` and `expiryTime`: as written, and the instant.
+    timestamp: Option<(Cow<'de, str>, jiff::Timestamp)>,
+    expiry: Option<(Cow<'de, str>, jiff::Timestamp)>,
     event: Option<&'static EventMeta>,
     /// The event (name and payload, each once) was walked to its end: the payload holds to its
     /// schema (unless the envelope repeats `event`, which clears it).
@@ -709,7 +715,7 @@ impl<'de> Visitor<'de> for Envelope<'_, 'de> {
                 0 | 2 => {
                     let text = map.next_value_seed(Text)?;
                     let instant = DateTime::instant(&text).map_err(|_| stop())?;
-                    *(if i == 0 { &mut body.timestamp } else { &mut body.expiry }) = Some(instant);
+                    *(if i == 0 { &mut body.timestamp } else { &mut body.expiry }) = Some((text, instant));
                 }
                 1 => {
                     let id = map.next_value_seed(Text)?;
@@ -954,6 +960,44 @@ pub(super) enum Proof {
 
 /// [`Validator::proves_valid`]: the walk, then the rules across members.
 pub(super) fn prove(validator: &Validator, body: &str, now: Option<jiff::Timestamp>) -> Proof {
+    let (proof, mut kept) = walk(validator, body);
+    match proof {
+        Proof::SchemasHold if kept.holds(now) => Proof::Valid,
+        proof => proof,
+    }
+}
+
+/// What the text path learns before (or instead of) parsing a value.
+pub(super) enum Checked {
+    /// Valid, nothing to warn about.
+    Valid,
+    /// The full report, made from the text: the schemas hold and only rules across members
+    /// whose findings need no value failed (the expiry window, the locales; every entry defines
+    /// exactly the referenced keys).
+    Report(Report),
+    /// Not proven: what the walk learnt of the schemas, for the full check.
+    Hints(Proof),
+}
+
+/// [`Validator::validate_str`]'s first step: [`prove`], and when only the expiry window or the
+/// locales fail, their report (the same calls of the same rules as the check of a value).
+pub(super) fn check(validator: &Validator, body: &str, now: Option<jiff::Timestamp>) -> Checked {
+    let (proof, mut kept) = walk(validator, body);
+    if proof != Proof::SchemasHold {
+        return Checked::Hints(proof);
+    }
+    if kept.holds(now) {
+        return Checked::Valid;
+    }
+    match kept.report(now) {
+        Some(report) => Checked::Report(report),
+        None => Checked::Hints(Proof::SchemasHold),
+    }
+}
+
+/// The walk over the text: what it proved, and what it kept for the rules across members
+/// (`SchemasHold`: walked to the end, the rules not yet asked).
+fn walk<'de>(validator: &Validator, body: &'de str) -> (Proof, Body<'de>) {
     // Room for an ordinary body's keys and locales up front: one allocation each, no regrowth.
     let mut kept = Body {
         locales: Vec::with_capacity(4),
@@ -967,22 +1011,24 @@ pub(super) fn prove(validator: &Validator, body: &str, now: Option<jiff::Timesta
     }
     .deserialize(&mut de)
     .and_then(|()| de.end());
-    let (payload_holds, in_event, payload_broken) = (kept.payload_holds, kept.stopped_in_event, kept.payload_broken);
-    match walked {
-        Ok(()) if kept.holds(now) => Proof::Valid,
+    let proof = match walked {
         Ok(()) => Proof::SchemasHold,
-        Err(_) if payload_holds => Proof::PayloadHolds,
-        Err(_) if in_event => Proof::StoppedInEvent { payload_broken },
+        Err(_) if kept.payload_holds => Proof::PayloadHolds,
+        Err(_) if kept.stopped_in_event => Proof::StoppedInEvent {
+            payload_broken: kept.payload_broken,
+        },
         Err(_) => Proof::Unknown,
-    }
+    };
+    (proof, kept)
 }
 
 impl Body<'_> {
     /// The rules across members: the expiry window, locales, and localized keys both ways.
-    fn holds(mut self, now: Option<jiff::Timestamp>) -> bool {
-        let (Some(start), Some(end), Some(meta)) = (self.timestamp, self.expiry, self.event) else {
+    fn holds(&mut self, now: Option<jiff::Timestamp>) -> bool {
+        let (Some((_, start)), Some((_, end)), Some(meta)) = (&self.timestamp, &self.expiry, self.event) else {
             return false;
         };
+        let (start, end) = (*start, *end);
         let gap = end.duration_since(start);
         if gap < jiff::SignedDuration::from_mins(5) || gap > jiff::SignedDuration::from_hours(24) {
             return false;
@@ -998,10 +1044,15 @@ impl Body<'_> {
                 return false;
             }
         }
+        self.keys_exact()
+    }
+
+    /// Every entry defines exactly the referenced keys, each once (with no entry, nothing is
+    /// referenced).
+    fn keys_exact(&mut self) -> bool {
         if self.locales.is_empty() {
             return self.refs.is_empty();
         }
-        // Every entry defines exactly the referenced keys, each once.
         self.refs.sort_unstable();
         self.refs.dedup();
         self.keys.sort_unstable();
@@ -1012,6 +1063,31 @@ impl Body<'_> {
             return false;
         }
         self.keys.iter().all(|(_, key)| self.refs.binary_search(key).is_ok())
+    }
+
+    /// The report of a body whose schemas hold, when the localized keys are exact: the expiry
+    /// window's finding and each entry's locale's, by the same calls, in the same order, as
+    /// [`Validator::check`](super::Validator) makes on the value (its schemas hold, the payload
+    /// has no finding of its own), then the send-time rule. `None` when the keys are not exact
+    /// (their findings point into the payload: the full check finds those).
+    fn report(&mut self, now: Option<jiff::Timestamp>) -> Option<Report> {
+        if !self.keys_exact() {
+            return None;
+        }
+        let (Some((timestamp, start)), Some((expiry, end)), Some(meta)) = (&self.timestamp, &self.expiry, self.event)
+        else {
+            return None;
+        };
+        let mut found = Found::new();
+        rules::window((timestamp, *start), (expiry, *end), &mut found);
+        let mut seen = Vec::with_capacity(self.locales.len());
+        for (i, locale) in self.locales.iter().enumerate() {
+            rules::entry_locale(i, locale, &mut seen, Some(meta), &mut found);
+        }
+        if now.is_some_and(|now| *end <= now) {
+            found.error("/expiryTime", || EXPIRY_PASSED.to_owned());
+        }
+        Some(found.into_report())
     }
 }
 

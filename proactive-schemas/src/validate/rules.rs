@@ -22,6 +22,16 @@ pub(super) fn expiry_window(request: &Value, found: &mut Found) {
         // same `DateTime::parse`: nothing passes unchecked.
         return;
     };
+    window((timestamp, start), (expiry, end), found);
+}
+
+/// The expiry window of two instants that parsed (their texts, for the message): shared by the
+/// check of a value and the proof's report on text.
+pub(super) fn window(
+    (timestamp, start): (&str, jiff::Timestamp),
+    (expiry, end): (&str, jiff::Timestamp),
+    found: &mut Found,
+) {
     let gap = end.duration_since(start);
     let min = jiff::SignedDuration::from_mins(5);
     let max = jiff::SignedDuration::from_hours(24);
@@ -304,37 +314,7 @@ pub(super) fn localized(request: &Value, event: Option<(&EventMeta, &AttributeTr
         let Some(locale) = entry.get("locale").and_then(Value::as_str) else {
             continue;
         };
-        let pointer = || format!("/localizedAttributes/{i}/locale");
-        if !is_alexa_locale(locale) {
-            found.error_with(
-                pointer(),
-                || {
-                    format!(
-                        "{} (one of {})",
-                        proactive_spec::unknown_locale(&shown(locale)),
-                        ALEXA_LOCALES.join(", ")
-                    )
-                },
-                || suggestion(locale, ALEXA_LOCALES.iter().copied()),
-            );
-        } else if let Some((_, first)) = seen.iter().find(|(l, _)| *l == locale) {
-            found.error(pointer(), || {
-                format!("locale `{locale}` already has an entry (/localizedAttributes/{first})")
-            });
-        } else {
-            seen.push((locale, i));
-            if let Some(supported) = meta.and_then(|m| m.locales) {
-                if !supported.contains(&locale) {
-                    found.warning(pointer(), || {
-                        format!(
-                            "Amazon supports `{}` only in {}; `{locale}` users may not hear it",
-                            meta.map_or("", |m| m.name),
-                            supported.join(", ")
-                        )
-                    });
-                }
-            }
-        }
+        entry_locale(i, locale, &mut seen, meta, found);
     }
 
     // Most bodies define every referenced key in every entry, and nothing more: nothing to say.
@@ -413,6 +393,49 @@ pub(super) fn localized(request: &Value, event: Option<(&EventMeta, &AttributeTr
                         format!("the key `{}` is not referenced by the payload", shown(key))
                     });
                 }
+            }
+        }
+    }
+}
+
+/// One entry's locale (entry `i`): an Alexa locale, not given an entry before (`seen`: the
+/// locales so far and their entry), and one the event supports (a warning otherwise). Shared by
+/// the check of a value and the proof's report on text.
+pub(super) fn entry_locale<'l>(
+    i: usize,
+    locale: &'l str,
+    seen: &mut Vec<(&'l str, usize)>,
+    meta: Option<&EventMeta>,
+    found: &mut Found,
+) {
+    let pointer = || format!("/localizedAttributes/{i}/locale");
+    if !is_alexa_locale(locale) {
+        found.error_with(
+            pointer(),
+            || {
+                format!(
+                    "{} (one of {})",
+                    proactive_spec::unknown_locale(&shown(locale)),
+                    ALEXA_LOCALES.join(", ")
+                )
+            },
+            || suggestion(locale, ALEXA_LOCALES.iter().copied()),
+        );
+    } else if let Some((_, first)) = seen.iter().find(|(l, _)| *l == locale) {
+        found.error(pointer(), || {
+            format!("locale `{locale}` already has an entry (/localizedAttributes/{first})")
+        });
+    } else {
+        seen.push((locale, i));
+        if let Some(supported) = meta.and_then(|m| m.locales) {
+            if !supported.contains(&locale) {
+                found.warning(pointer(), || {
+                    format!(
+                        "Amazon supports `{}` only in {}; `{locale}` users may not hear it",
+                        meta.map_or("", |m| m.name),
+                        supported.join(", ")
+                    )
+                });
             }
         }
     }
