@@ -1268,6 +1268,74 @@ mod tests {
         }
     }
 
+    /// Bodies whose schemas hold and whose findings are the expiry window's or the locales' are
+    /// reported from the walk: the same report as the value's, with and without `now`.
+    #[test]
+    fn window_and_locale_findings_are_reported_from_the_text_alike() {
+        let body: serde_json::Value = serde_json::from_str(WEATHER).unwrap();
+        let edit = |f: &dyn Fn(&mut serde_json::Value)| {
+            let mut b = body.clone();
+            f(&mut b);
+            b.to_string()
+        };
+        let from_text = [
+            edit(&|b| b["expiryTime"] = json!("2026-11-20T09:00:00Z")),
+            edit(&|b| b["expiryTime"] = json!("2026-11-20T10:01:00Z")),
+            edit(&|b| b["expiryTime"] = json!("2026-11-22T10:00:00Z")),
+            edit(&|b| b["localizedAttributes"][1]["locale"] = json!("en-us")),
+            edit(&|b| b["localizedAttributes"][1]["locale"] = json!("en-US")),
+            edit(&|b| {
+                b["expiryTime"] = json!("2026-11-20T10:00:00Z");
+                b["localizedAttributes"][0]["locale"] = json!("english");
+                b["localizedAttributes"][1]["locale"] = json!("english");
+            }),
+        ];
+        let later: jiff::Timestamp = "2026-11-25T00:00:00Z".parse().unwrap();
+        for text in &from_text {
+            assert!(
+                matches!(super::check(validator(), text, None), super::Checked::Report(_)),
+                "{text}"
+            );
+            assert!(!same_as_value(text).is_valid(), "{text}");
+            let value: serde_json::Value = serde_json::from_str(text).unwrap();
+            assert_eq!(
+                validator().validate_str_for_sending(text, later).unwrap(),
+                validator().validate_for_sending(&value, later),
+                "{text}"
+            );
+        }
+        // A locale the event does not support is a warning, also from the text.
+        let meta = crate::EVENTS
+            .iter()
+            .find(|m| m.name == "AMAZON.OrderStatus.Updated")
+            .unwrap();
+        let supported = meta.locales.expect("OrderStatus is not sold in every locale");
+        let locale = proactive_spec::ALEXA_LOCALES
+            .iter()
+            .find(|l| !supported.contains(l))
+            .unwrap();
+        let mut order: serde_json::Value =
+            serde_json::from_str(include_str!("../../requests/AMAZON.OrderStatus.Updated.json")).unwrap();
+        order["localizedAttributes"][0]["locale"] = json!(locale);
+        let text = order.to_string();
+        assert!(matches!(
+            super::check(validator(), &text, None),
+            super::Checked::Report(_)
+        ));
+        let report = same_as_value(&text);
+        assert!(report.is_valid() && report.warnings.len() == 1, "{report}");
+        // Keys that are not exact point into the payload: left to the full check.
+        let inexact = edit(&|b| {
+            b["expiryTime"] = json!("2026-11-20T09:00:00Z");
+            b["localizedAttributes"][0].as_object_mut().unwrap().remove("source");
+        });
+        assert!(matches!(
+            super::check(validator(), &inexact, None),
+            super::Checked::Hints(super::Proof::SchemasHold)
+        ));
+        assert!(same_as_value(&inexact).errors.len() >= 2);
+    }
+
     #[test]
     fn for_sending_the_expiry_must_lie_ahead() {
         let before: jiff::Timestamp = "2026-11-20T10:00:00Z".parse().unwrap();
