@@ -42,6 +42,7 @@ use serde_json::Value;
 use crate::datetime::DateTime;
 use crate::meta::EventMeta;
 
+mod lean;
 mod proof;
 mod report;
 mod rules;
@@ -49,7 +50,7 @@ mod schema;
 
 use report::{shown, suggestion, Found};
 pub use report::{Diagnostic, Report, Severity, MAX_DIAGNOSTICS};
-use rules::{expiry_window, localized, AttributeTree};
+use rules::{expiry_window, localized, AttributeTree, NeedPayload};
 pub(crate) use schema::{compile, rule_message};
 use schema::{json_type, schema_errors_with, Compiled};
 
@@ -193,12 +194,11 @@ impl Validator {
     }
 
     fn validate_text(&self, body: &str, now: Option<jiff::Timestamp>) -> Result<Report, serde_json::Error> {
-        let proof = match proof::check(self, body, now) {
+        let (proof, refs) = match proof::check(self, body, now) {
             proof::Checked::Valid => return Ok(Report::default()),
             proof::Checked::Report(report) => return Ok(report),
-            proof::Checked::Hints(proof) => proof,
+            proof::Checked::Hints(proof, refs) => (proof, refs),
         };
-        let value = serde_json::from_str(body)?;
         // What the proof walked to its end holds to its schema: nothing for that schema to say.
         let (envelope, payload) = match proof {
             proof::Proof::SchemasHold => (Schemas::Hold, Schemas::Hold),
@@ -207,18 +207,59 @@ impl Validator {
             proof::Proof::StoppedInEvent { payload_broken: false } => (Schemas::Unknown, Schemas::Unknown),
             _ => (Schemas::LikelyBroken, Schemas::LikelyBroken),
         };
+        // A payload that holds, with its references known: the report need not look into it
+        // unless a localized key is amiss. Parse the rest, and the payload only if it must.
+        if let (Schemas::Hold, Some(refs)) = (payload, &refs) {
+            if let Some(lean) = lean::Lean::parse(body) {
+                if lean.payload_left_out() {
+                    let mut known = std::collections::BTreeMap::new();
+                    for key in refs {
+                        *known.entry(&**key).or_insert(0) += 1;
+                    }
+                    if let Ok(report) = self.report_with(&lean.value, now, envelope, payload, Some(known)) {
+                        return Ok(report);
+                    }
+                }
+                let value = lean.into_value()?;
+                return Ok(self.report(&value, now, envelope, payload));
+            }
+        }
+        let value = serde_json::from_str(body)?;
         Ok(self.report(&value, now, envelope, payload))
     }
 
     /// The report on a request: every check, told what is known of its schemas, and with `now`
     /// the send-time rule too.
     fn report(&self, request: &Value, now: Option<jiff::Timestamp>, envelope: Schemas, payload: Schemas) -> Report {
+        // Only a check told the payload's references can need the payload.
+        self.report_with(request, now, envelope, payload, None)
+            .unwrap_or_else(|NeedPayload| Report {
+                errors: vec![Diagnostic {
+                    severity: Severity::Error,
+                    pointer: String::new(),
+                    message: "internal error: the check asked for a payload it was given".into(),
+                    suggestion: None,
+                }],
+                ..Report::default()
+            })
+    }
+
+    /// [`report`](Self::report), told the payload's localized references (`known`, see
+    /// [`localized`]): [`NeedPayload`] when a finding would point into the payload.
+    fn report_with<'v>(
+        &self,
+        request: &'v Value,
+        now: Option<jiff::Timestamp>,
+        envelope: Schemas,
+        payload: Schemas,
+        known: Option<std::collections::BTreeMap<&'v str, usize>>,
+    ) -> Result<Report, NeedPayload> {
         let mut found = Found::new();
-        self.check(request, envelope, payload, &mut found);
+        self.check(request, envelope, payload, known, &mut found)?;
         if now.is_some_and(|now| expiry_passed(request, now)) {
             found.error("/expiryTime", || EXPIRY_PASSED.to_owned());
         }
-        found.into_report()
+        Ok(found.into_report())
     }
 
     /// Whether a body is proven valid, with nothing to warn about, from its text alone, without
@@ -233,12 +274,19 @@ impl Validator {
 
     /// Every check of a request, told what the proof learnt of the envelope's and the payload's
     /// schemas.
-    fn check(&self, request: &Value, envelope: Schemas, payload_schema: Schemas, found: &mut Found) {
+    fn check<'v>(
+        &self,
+        request: &'v Value,
+        envelope: Schemas,
+        payload_schema: Schemas,
+        known: Option<std::collections::BTreeMap<&'v str, usize>>,
+        found: &mut Found,
+    ) -> Result<(), NeedPayload> {
         if !request.is_object() {
             found.error("", || {
                 format!("a request body must be a JSON object, found {}", json_type(request))
             });
-            return;
+            return Ok(());
         }
         if envelope != Schemas::Hold {
             let ask_first = envelope == Schemas::Unknown;
@@ -270,6 +318,6 @@ impl Validator {
         };
 
         expiry_window(request, found);
-        localized(request, meta, found);
+        localized(request, meta, known, found)
     }
 }

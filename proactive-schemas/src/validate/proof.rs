@@ -968,31 +968,32 @@ pub(super) fn prove(validator: &Validator, body: &str, now: Option<jiff::Timesta
 }
 
 /// What the text path learns before (or instead of) parsing a value.
-pub(super) enum Checked {
+pub(super) enum Checked<'de> {
     /// Valid, nothing to warn about.
     Valid,
     /// The full report, made from the text: the schemas hold and only rules across members
     /// whose findings need no value failed (the expiry window, the locales; every entry defines
     /// exactly the referenced keys).
     Report(Report),
-    /// Not proven: what the walk learnt of the schemas, for the full check.
-    Hints(Proof),
+    /// Not proven: what the walk learnt of the schemas, for the full check, and when it walked
+    /// the payload to its end, every localized reference there (a key per reference).
+    Hints(Proof, Option<Vec<Cow<'de, str>>>),
 }
 
 /// [`Validator::validate_str`]'s first step: [`prove`], and when only the expiry window or the
 /// locales fail, their report (the same calls of the same rules as the check of a value).
-pub(super) fn check(validator: &Validator, body: &str, now: Option<jiff::Timestamp>) -> Checked {
+pub(super) fn check<'de>(validator: &Validator, body: &'de str, now: Option<jiff::Timestamp>) -> Checked<'de> {
     let (proof, mut kept) = walk(validator, body);
-    if proof != Proof::SchemasHold {
-        return Checked::Hints(proof);
+    if proof == Proof::SchemasHold {
+        if kept.holds(now) {
+            return Checked::Valid;
+        }
+        if let Some(report) = kept.report(now) {
+            return Checked::Report(report);
+        }
     }
-    if kept.holds(now) {
-        return Checked::Valid;
-    }
-    match kept.report(now) {
-        Some(report) => Checked::Report(report),
-        None => Checked::Hints(Proof::SchemasHold),
-    }
+    let refs = kept.payload_holds.then_some(kept.refs);
+    Checked::Hints(proof, refs)
 }
 
 /// The walk over the text: what it proved, and what it kept for the rules across members
@@ -1331,9 +1332,47 @@ mod tests {
         });
         assert!(matches!(
             super::check(validator(), &inexact, None),
-            super::Checked::Hints(super::Proof::SchemasHold)
+            super::Checked::Hints(super::Proof::SchemasHold, Some(_))
         ));
         assert!(same_as_value(&inexact).errors.len() >= 2);
+    }
+
+    /// A broken envelope around a payload that holds: reported from a value without the payload
+    /// when the localized keys are exact, from the whole value when a finding points into the
+    /// payload; the same report as the value's either way.
+    #[test]
+    fn a_payload_that_holds_is_parsed_only_when_a_finding_points_into_it() {
+        let body: serde_json::Value = serde_json::from_str(WEATHER).unwrap();
+        let edit = |f: &dyn Fn(&mut serde_json::Value)| {
+            let mut b = body.clone();
+            b["referenceId"] = json!("not/valid");
+            f(&mut b);
+            b.to_string()
+        };
+        let later: jiff::Timestamp = "2026-11-25T00:00:00Z".parse().unwrap();
+        for text in [
+            edit(&|_| {}),
+            edit(&|b| b["expiryTime"] = json!("2026-11-20T09:00:00Z")),
+            edit(&|b| b["localizedAttributes"][1]["locale"] = json!("en-US")),
+            // A key an entry lacks, one too many, references with no entry at all.
+            edit(&|b| drop(b["localizedAttributes"][0].as_object_mut().unwrap().remove("source"))),
+            edit(&|b| b["localizedAttributes"][1]["other"] = json!("x")),
+            edit(&|b| b["localizedAttributes"] = json!([])),
+            edit(&|b| b["localizedAttributes"] = json!({})),
+        ] {
+            assert!(matches!(
+                super::check(validator(), &text, None),
+                super::Checked::Hints(super::Proof::PayloadHolds, Some(_))
+            ));
+            let report = same_as_value(&text);
+            assert!(report.errors.iter().any(|e| e.pointer == "/referenceId"), "{report}");
+            let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(
+                validator().validate_str_for_sending(&text, later).unwrap(),
+                validator().validate_for_sending(&value, later),
+                "{text}"
+            );
+        }
     }
 
     #[test]

@@ -72,6 +72,10 @@ pub(super) fn human(d: jiff::SignedDuration) -> String {
     parts.join(" ")
 }
 
+/// [`localized`] was told the payload's references but has a finding that points into it.
+#[derive(Debug)]
+pub(super) struct NeedPayload;
+
 /// The `"localizedattribute:<key>"` references found in the payload.
 enum Refs<'v> {
     /// Every reference with its pointer (each is an error when `localizedAttributes` is empty).
@@ -272,7 +276,18 @@ fn first_reference(meta: &EventMeta, tree: &AttributeTree, payload: &Value, key:
 /// cost the size of the entries plus the number of distinct keys, never their product: counting
 /// an entry's missing keys is a look-up per key the entry *has*, and a missing key is spelled out
 /// only while the report keeps errors at its pointer.
-pub(super) fn localized(request: &Value, event: Option<(&EventMeta, &AttributeTree)>, found: &mut Found) {
+///
+/// With `known`, the payload's references (each key and how often it is referenced), as the
+/// proof found them in a payload that holds to its schema (where the walk of the payload finds
+/// nothing else), the payload is not looked at: [`NeedPayload`] when a finding would point into
+/// it (a key some entry lacks or has in excess, or references while `localizedAttributes` is
+/// empty), before any finding on the keys is made.
+pub(super) fn localized<'v>(
+    request: &'v Value,
+    event: Option<(&EventMeta, &AttributeTree)>,
+    known: Option<BTreeMap<&'v str, usize>>,
+    found: &mut Found,
+) -> Result<(), NeedPayload> {
     let meta = event.map(|(meta, _)| meta);
     let entries = match request.get("localizedAttributes") {
         Some(Value::Array(entries)) => Some(entries),
@@ -283,7 +298,14 @@ pub(super) fn localized(request: &Value, event: Option<(&EventMeta, &AttributeTr
         _ => Refs::Keys(BTreeMap::new()),
     };
     let payload = request.get("event").and_then(|e| e.get("payload"));
-    if let (Some((meta, tree)), Some(payload @ Value::Object(_))) = (event, payload) {
+    let by_proof = known.is_some();
+    if let Some(keys) = known {
+        match refs {
+            Refs::Every(_) if !keys.is_empty() => return Err(NeedPayload),
+            Refs::Every(_) => {}
+            _ => refs = Refs::Keys(keys),
+        }
+    } else if let (Some((meta, tree)), Some(payload @ Value::Object(_))) = (event, payload) {
         payload_keys(
             meta,
             tree,
@@ -303,9 +325,9 @@ pub(super) fn localized(request: &Value, event: Option<(&EventMeta, &AttributeTr
                     format!("references the localized key `{key}`, but localizedAttributes is empty")
                 });
             }
-            return;
+            return Ok(());
         }
-        (_, Refs::Find(..)) | (None, Refs::Keys(_)) => return,
+        (_, Refs::Find(..)) | (None, Refs::Keys(_)) => return Ok(()),
     };
     // Locales seen so far and their entry: a list, as there are only a few.
     let mut seen: Vec<(&str, usize)> = Vec::new();
@@ -326,7 +348,10 @@ pub(super) fn localized(request: &Value, event: Option<(&EventMeta, &AttributeTr
         _ => true,
     });
     if exact {
-        return;
+        return Ok(());
+    }
+    if by_proof {
+        return Err(NeedPayload);
     }
     // Where a key is first referenced, found again when a message needs it (once per key).
     let firsts = std::cell::RefCell::new(BTreeMap::<&str, String>::new());
@@ -396,6 +421,7 @@ pub(super) fn localized(request: &Value, event: Option<(&EventMeta, &AttributeTr
             }
         }
     }
+    Ok(())
 }
 
 /// One entry's locale (entry `i`): an Alexa locale, not given an entry before (`seen`: the
