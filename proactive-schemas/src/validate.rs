@@ -194,11 +194,12 @@ impl Validator {
     }
 
     fn validate_text(&self, body: &str, now: Option<jiff::Timestamp>) -> Result<Report, serde_json::Error> {
-        let (proof, refs) = match proof::check(self, body, now) {
+        let hints = match proof::check(self, body, now) {
             proof::Checked::Valid => return Ok(Report::default()),
             proof::Checked::Report(report) => return Ok(report),
-            proof::Checked::Hints(proof, refs) => (proof, refs),
+            proof::Checked::Hints(hints) => hints,
         };
+        let (proof, refs) = (hints.proof, hints.refs);
         // What the proof walked to its end holds to its schema: nothing for that schema to say.
         let (envelope, payload) = match proof {
             proof::Proof::SchemasHold => (Schemas::Hold, Schemas::Hold),
@@ -219,6 +220,17 @@ impl Validator {
                     if let Ok(report) = self.report_with(&lean.value, now, envelope, payload, Some(known)) {
                         return Ok(report);
                     }
+                }
+                let value = lean.into_value()?;
+                return Ok(self.report(&value, now, envelope, payload));
+            }
+        }
+        // An unknown event: the report never looks at the payload (but parsing it counts).
+        if hints.unknown_event {
+            if let Some(lean) = lean::Lean::parse(body).filter(lean::Lean::payload_within_limit) {
+                let name = lean.value.get("event").and_then(|e| e.get("name"));
+                if !matches!(name, Some(Value::String(name)) if self.events.contains_key(name.as_str())) {
+                    return Ok(self.report(&lean.value, now, envelope, payload));
                 }
                 let value = lean.into_value()?;
                 return Ok(self.report(&value, now, envelope, payload));

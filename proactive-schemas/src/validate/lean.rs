@@ -38,9 +38,17 @@ impl<'de> Lean<'de> {
         self.payload.is_some()
     }
 
-    /// The whole request: the payload parsed into its place. An error only where parsing the
-    /// body whole fails too: the payload's text was read as one JSON object already, but
-    /// skipping it did not count its nesting against `serde_json`'s recursion limit.
+    /// Whether parsing the payload into its place would stay within `serde_json`'s recursion
+    /// limit (which skipping its text did not count): when it would not, parsing the body whole
+    /// fails, and so must validating it.
+    pub(super) fn payload_within_limit(&self) -> bool {
+        self.payload.is_none_or(|raw| nesting(raw.get()) <= MAX_PAYLOAD_NESTING)
+    }
+
+    /// The whole request: the payload parsed into its place. Its text was read as one JSON
+    /// object already; but as skipping it did not count its nesting, parsing the body whole may
+    /// fail where this succeeds: ask [`payload_within_limit`](Self::payload_within_limit) first,
+    /// or know the payload's nesting otherwise (a proof walked it).
     pub(super) fn into_value(self) -> Result<Value, serde_json::Error> {
         let Lean { mut value, payload } = self;
         if let (Some(raw), Some(slot)) = (payload, value.pointer_mut("/event/payload")) {
@@ -48,6 +56,40 @@ impl<'de> Lean<'de> {
         }
         Ok(value)
     }
+}
+
+/// The deepest nesting of arrays and objects a payload (itself one level) may have for the body
+/// to parse: `serde_json` refuses a 128th level, and the payload sits two levels down (a test
+/// pins it).
+const MAX_PAYLOAD_NESTING: usize = 125;
+
+/// How deeply arrays and objects nest in JSON text (`{}` is 1).
+fn nesting(text: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut bytes = text.bytes();
+    while let Some(b) = bytes.next() {
+        match b {
+            b'"' => {
+                // A string: to its closing quote, escapes skipped.
+                while let Some(b) = bytes.next() {
+                    match b {
+                        b'\\' => {
+                            bytes.next();
+                        }
+                        b'"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 /// The request object.
@@ -195,6 +237,34 @@ mod tests {
         assert_eq!(lean.value, serde_json::json!({"event": {"name": "n", "payload": {}}}));
         let lean = Lean::parse(r#"{"event": {"name": "n", "payload": [1]}}"#).unwrap();
         assert!(!lean.payload_left_out());
+    }
+
+    #[test]
+    fn nesting_counts_arrays_and_objects_not_strings() {
+        assert_eq!(nesting("1"), 0);
+        assert_eq!(nesting("{}"), 1);
+        assert_eq!(nesting(r#"{"a": [1, {"b": []}], "c": {}}"#), 4);
+        assert_eq!(nesting(r#"{"a": "[[{{\"[[", "b": "\\"}"#), 1);
+    }
+
+    /// The limit is `serde_json`'s: a payload nested one level deeper than
+    /// [`MAX_PAYLOAD_NESTING`] makes the whole body fail to parse.
+    #[test]
+    fn the_payload_nesting_limit_is_serde_jsons() {
+        let body = |n: usize| {
+            let payload = format!("{}{}", "{\"a\":".repeat(n - 1) + "{", "}".repeat(n));
+            format!(r#"{{"event": {{"name": "n", "payload": {payload}}}}}"#)
+        };
+        for n in MAX_PAYLOAD_NESTING - 2..=MAX_PAYLOAD_NESTING + 2 {
+            let text = body(n);
+            let whole = serde_json::from_str::<Value>(&text);
+            let lean = Lean::parse(&text).unwrap();
+            assert_eq!(whole.is_ok(), n <= MAX_PAYLOAD_NESTING, "{n}");
+            assert_eq!(lean.payload_within_limit(), whole.is_ok(), "{n}");
+            if lean.payload_within_limit() {
+                assert_eq!(lean.into_value().unwrap(), whole.unwrap());
+            }
+        }
     }
 
     #[test]

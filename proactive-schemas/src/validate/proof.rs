@@ -391,6 +391,63 @@ fn bounds(s: &Map<String, Value>) -> Result<Option<jsonschema::Validator>, ()> {
 /// What the walk keeps of a body: the localized keys the payload references.
 type Refs<'de> = Vec<Cow<'de, str>>;
 
+/// Skips a value, its nesting counted against `serde_json`'s recursion limit as parsing it into
+/// a `Value` counts it (`IgnoredAny` skips without counting): a body the proof walks, parsing
+/// it never fails.
+struct Skip;
+
+impl<'de> DeserializeSeed<'de> for Skip {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Skip {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any value")
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(Skip)?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map.next_key::<IgnoredAny>()?.is_some() {
+            map.next_value_seed(Skip)?;
+        }
+        Ok(())
+    }
+}
+
 /// Walks one value against a node.
 struct Walk<'a, 'de> {
     node: &'a Node,
@@ -402,7 +459,7 @@ impl<'de> DeserializeSeed<'de> for Walk<'_, 'de> {
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         match self.node {
-            Node::Any => d.deserialize_ignored_any(IgnoredAny).map(drop),
+            Node::Any => Skip.deserialize(d),
             Node::Unknown => Err(stop()),
             _ => d.deserialize_any(self),
         }
@@ -553,7 +610,7 @@ impl<'de> Visitor<'de> for Walk<'_, 'de> {
                 }
                 None => match &object.additional {
                     Additional::Denied => return Err(stop()),
-                    Additional::Any => map.next_value::<IgnoredAny>().map(drop)?,
+                    Additional::Any => map.next_value_seed(Skip)?,
                     Additional::Schema(node) => map.next_value_seed(Walk {
                         node,
                         refs: &mut *self.refs,
@@ -668,6 +725,8 @@ struct Body<'de> {
     /// The walk stopped inside `event` (its name, or its payload: `payload_broken`).
     stopped_in_event: bool,
     payload_broken: bool,
+    /// The walk stopped at an event name the catalogue does not have.
+    unknown_event: bool,
     refs: Refs<'de>,
     /// Each entry's locale, in order.
     locales: Vec<Cow<'de, str>>,
@@ -773,6 +832,7 @@ impl<'de> Visitor<'de> for Event<'_, 'de> {
                 Some(0) if body.event.is_none() => {
                     let name = map.next_value_seed(Text)?;
                     let Some((meta, _, _, proof)) = validator.events.get(&*name) else {
+                        body.unknown_event = true;
                         return Err(stop());
                     };
                     body.event = Some(*meta);
@@ -975,9 +1035,20 @@ pub(super) enum Checked<'de> {
     /// whose findings need no value failed (the expiry window, the locales; every entry defines
     /// exactly the referenced keys).
     Report(Report),
-    /// Not proven: what the walk learnt of the schemas, for the full check, and when it walked
-    /// the payload to its end, every localized reference there (a key per reference).
-    Hints(Proof, Option<Vec<Cow<'de, str>>>),
+    /// Not proven: what the walk learnt, for the full check.
+    Hints(Hints<'de>),
+}
+
+/// What a walk that proved nothing learnt.
+pub(super) struct Hints<'de> {
+    /// Of the schemas.
+    pub(super) proof: Proof,
+    /// When it walked the payload to its end: every localized reference there (a key per
+    /// reference).
+    pub(super) refs: Option<Vec<Cow<'de, str>>>,
+    /// It stopped at an event name the catalogue does not have (unless the event repeats its
+    /// name, the report never looks at the payload).
+    pub(super) unknown_event: bool,
 }
 
 /// [`Validator::validate_str`]'s first step: [`prove`], and when only the expiry window or the
@@ -992,8 +1063,11 @@ pub(super) fn check<'de>(validator: &Validator, body: &'de str, now: Option<jiff
             return Checked::Report(report);
         }
     }
-    let refs = kept.payload_holds.then_some(kept.refs);
-    Checked::Hints(proof, refs)
+    Checked::Hints(Hints {
+        proof,
+        unknown_event: kept.unknown_event,
+        refs: kept.payload_holds.then_some(kept.refs),
+    })
 }
 
 /// The walk over the text: what it proved, and what it kept for the rules across members
@@ -1332,7 +1406,11 @@ mod tests {
         });
         assert!(matches!(
             super::check(validator(), &inexact, None),
-            super::Checked::Hints(super::Proof::SchemasHold, Some(_))
+            super::Checked::Hints(super::Hints {
+                proof: super::Proof::SchemasHold,
+                refs: Some(_),
+                ..
+            })
         ));
         assert!(same_as_value(&inexact).errors.len() >= 2);
     }
@@ -1362,7 +1440,11 @@ mod tests {
         ] {
             assert!(matches!(
                 super::check(validator(), &text, None),
-                super::Checked::Hints(super::Proof::PayloadHolds, Some(_))
+                super::Checked::Hints(super::Hints {
+                    proof: super::Proof::PayloadHolds,
+                    refs: Some(_),
+                    ..
+                })
             ));
             let report = same_as_value(&text);
             assert!(report.errors.iter().any(|e| e.pointer == "/referenceId"), "{report}");
@@ -1373,6 +1455,78 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    /// The proof's skip counts nesting as a `Value`'s parse does: what it walks, parses.
+    #[test]
+    fn skipping_counts_nesting_like_parsing() {
+        use serde::de::DeserializeSeed;
+        for n in 120..135 {
+            let text = format!("{}{}", "[".repeat(n), "]".repeat(n));
+            let skipped = super::Skip.deserialize(&mut serde_json::Deserializer::from_str(&text));
+            assert_eq!(
+                skipped.is_ok(),
+                serde_json::from_str::<serde_json::Value>(&text).is_ok(),
+                "{n}"
+            );
+        }
+    }
+
+    /// An unknown event's payload is not parsed into the value, but counted against the nesting
+    /// limit; a repeated name that ends known gets its payload checked.
+    #[test]
+    fn an_unknown_events_payload_is_left_as_text() {
+        let body: serde_json::Value = serde_json::from_str(WEATHER).unwrap();
+        let mut unknown = body.clone();
+        unknown["event"]["name"] = json!("AMAZON.WeatherAlert.Activate");
+        let text = unknown.to_string();
+        assert!(matches!(
+            super::check(validator(), &text, None),
+            super::Checked::Hints(super::Hints {
+                unknown_event: true,
+                ..
+            })
+        ));
+        let report = same_as_value(&text);
+        assert_eq!(report.errors[0].pointer, "/event/name", "{report}");
+        assert_eq!(
+            report.errors[0].suggestion.as_deref(),
+            Some("AMAZON.WeatherAlert.Activated")
+        );
+
+        let deep = |n: usize| {
+            let payload = format!("{}{}", "[".repeat(n), "]".repeat(n));
+            text.replacen(r#""payload":{"#, &format!(r#""payload":{{"deep":{payload},"#), 1)
+        };
+        for n in [100, 124, 125, 126, 200] {
+            let body = deep(n);
+            assert_ne!(body, text);
+            let whole = serde_json::from_str::<serde_json::Value>(&body);
+            match validator().validate_str(&body) {
+                Ok(report) => assert_eq!(report, validator().validate(&whole.unwrap()), "{n}"),
+                Err(e) => assert_eq!(e.to_string(), whole.unwrap_err().to_string(), "{n}"),
+            }
+        }
+
+        let renamed = WEATHER.replacen(
+            r#""name": "AMAZON.WeatherAlert.Activated","#,
+            r#""name": "Bogus", "name": "AMAZON.WeatherAlert.Activated","#,
+            1,
+        );
+        let renamed = renamed.replacen("TORNADO", "TORNADOES", 1);
+        assert!(renamed.contains("Bogus") && renamed.contains("TORNADOES"));
+        assert!(matches!(
+            super::check(validator(), &renamed, None),
+            super::Checked::Hints(super::Hints {
+                unknown_event: true,
+                ..
+            })
+        ));
+        let report = same_as_value(&renamed);
+        assert!(
+            report.errors.iter().any(|e| e.pointer.ends_with("/alertType")),
+            "{report}"
+        );
     }
 
     #[test]
