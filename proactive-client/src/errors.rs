@@ -245,7 +245,13 @@ pub(crate) fn without_url(e: &reqwest::Error) -> String {
     } else {
         "request failed"
     };
-    let mut source = std::error::Error::source(e);
+    describe(kind, e)
+}
+
+/// An error's text as `kind: deepest cause` (the causes of reqwest's and hyper's errors name no
+/// URL; reqwest's own text does).
+pub(crate) fn describe(kind: &str, e: &(dyn std::error::Error + 'static)) -> String {
+    let mut source = e.source();
     let mut detail = String::new();
     while let Some(s) = source {
         detail = s.to_string();

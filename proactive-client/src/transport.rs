@@ -19,7 +19,7 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 
-use crate::errors::MAX_ANSWER_BODY;
+use crate::errors::{describe, MAX_ANSWER_BODY};
 use crate::retry::retry_after;
 use crate::Error;
 
@@ -236,21 +236,6 @@ pub(crate) async fn capped_body<B: hyper::body::Body<Data = Bytes>>(body: B) -> 
         read.extend_from_slice(&data);
     }
     Some(read)
-}
-
-/// An error's text as `kind: deepest cause` (the causes of `hyper`'s errors name no URL).
-fn describe(kind: &str, e: &(dyn std::error::Error + 'static)) -> String {
-    let mut source = e.source();
-    let mut detail = String::new();
-    while let Some(s) = source {
-        detail = s.to_string();
-        source = s.source();
-    }
-    if detail.is_empty() {
-        kind.to_owned()
-    } else {
-        format!("{kind}: {detail}")
-    }
 }
 
 #[cfg(test)]
