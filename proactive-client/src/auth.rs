@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 use proactive_schemas::redact_url;
 use serde::Deserialize;
 
+use http::HeaderValue;
+
 use crate::errors::{lenient, object_or_default, redirect, without_url};
 use crate::retry::{attempt_timeout, retry_after, Budget};
 use crate::transport::capped_body;
@@ -47,7 +49,8 @@ impl fmt::Debug for Credentials {
 
 /// A cached access token.
 pub(crate) struct Token {
-    value: String,
+    /// `Bearer <token>`, marked sensitive (never shown by `Debug`).
+    header: HeaderValue,
     expires_at: Instant,
 }
 
@@ -75,7 +78,7 @@ struct TokenReply {
 impl Client {
     /// A valid token: the cached one, or one fetched now. Concurrent callers wait for a single
     /// fetch (the cache's lock is held while fetching), each no longer than its own deadline.
-    pub(crate) async fn token(&self, deadline: Instant) -> Result<String, Error> {
+    pub(crate) async fn token(&self, deadline: Instant) -> Result<HeaderValue, Error> {
         let lock = self.inner.token.lock();
         let Ok(mut slot) = tokio::time::timeout_at(deadline.into(), lock).await else {
             return Err(Error::Token(format!(
@@ -85,19 +88,19 @@ impl Client {
         };
         if let Some(t) = slot.as_ref() {
             if Instant::now() + REFRESH_MARGIN < t.expires_at {
-                return Ok(t.value.clone());
+                return Ok(t.header.clone());
             }
         }
         let fresh = self.fetch_token(deadline).await?;
-        let value = fresh.value.clone();
+        let value = fresh.header.clone();
         *slot = Some(fresh);
         Ok(value)
     }
 
     /// Forgets `stale` if it is still the cached token.
-    pub(crate) async fn invalidate(&self, stale: &str) {
+    pub(crate) async fn invalidate(&self, stale: &HeaderValue) {
         let mut slot = self.inner.token.lock().await;
-        if slot.as_ref().is_some_and(|t| t.value == stale) {
+        if slot.as_ref().is_some_and(|t| t.header == stale) {
             *slot = None;
         }
     }
@@ -147,8 +150,13 @@ impl Client {
                         let value = reply
                             .access_token
                             .ok_or_else(|| Error::Token("the token response has no access_token".into()))?;
+                        // Written once, as every request sends it.
+                        let mut header = HeaderValue::try_from(format!("Bearer {value}")).map_err(|_| {
+                            Error::Token("the access token has characters an HTTP header cannot carry".into())
+                        })?;
+                        header.set_sensitive(true);
                         return Ok(Token {
-                            value,
+                            header,
                             expires_at: token_expiry(started, reply.expires_in),
                         });
                     }

@@ -133,29 +133,24 @@ impl Transport {
         Ok(Transport::Direct(Box::new(client)))
     }
 
-    /// One attempt: posts `body` with the bearer token and waits for the answer (and the body of
+    /// One attempt: posts `body` with the token (`bearer`: `Bearer <token>`) and waits for the answer (and the body of
     /// an error), no longer than `timeout`.
     pub(crate) async fn post(
         &self,
         reqwest: &reqwest::Client,
         url: &EventsUrl,
-        token: &str,
+        bearer: &HeaderValue,
         body: Bytes,
         timeout: Duration,
     ) -> Result<Answer, Failure> {
         let attempt = async {
             match self {
                 Transport::Direct(client) => {
-                    let mut bearer = HeaderValue::try_from(format!("Bearer {token}")).map_err(|_| Failure {
-                        connect: true,
-                        message: "the token is not a valid header value".into(),
-                    })?;
-                    bearer.set_sensitive(true);
                     let mut request = http::Request::new(Full::new(body));
                     *request.method_mut() = http::Method::POST;
                     *request.uri_mut() = url.uri.clone();
                     let headers = request.headers_mut();
-                    headers.insert(AUTHORIZATION, bearer);
+                    headers.insert(AUTHORIZATION, bearer.clone());
                     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
                     match client.request(request).await {
                         Ok(response) => Ok(answer(response).await),
@@ -176,7 +171,7 @@ impl Transport {
                     let sent = reqwest
                         .post(url.url.clone())
                         .timeout(timeout)
-                        .bearer_auth(token)
+                        .header(AUTHORIZATION, bearer.clone())
                         .header(CONTENT_TYPE, "application/json")
                         .body(body)
                         .send()
@@ -246,6 +241,10 @@ mod tests {
 
     use super::*;
 
+    fn bearer(token: &str) -> HeaderValue {
+        HeaderValue::try_from(format!("Bearer {token}")).unwrap()
+    }
+
     #[test]
     fn a_proxy_is_named_by_any_of_the_variables_reqwest_reads() {
         assert!(!proxy_configured(|_| None));
@@ -284,14 +283,20 @@ mod tests {
             };
             // A token the emulator never issued: its 403, with its body.
             let answer = transport
-                .post(&reqwest, &url, "not-a-token", Bytes::from_static(b"{}"), timeout)
+                .post(
+                    &reqwest,
+                    &url,
+                    &bearer("not-a-token"),
+                    Bytes::from_static(b"{}"),
+                    timeout,
+                )
                 .await
                 .unwrap();
             assert_eq!(answer.status, 403, "{name}");
             let body = String::from_utf8(answer.body.unwrap()).unwrap();
             assert!(body.contains("token"), "{name}: {body}");
             let failure = transport
-                .post(&reqwest, &refused, "t", Bytes::from_static(b"{}"), timeout)
+                .post(&reqwest, &refused, &bearer("t"), Bytes::from_static(b"{}"), timeout)
                 .await
                 .unwrap_err();
             assert!(failure.connect, "{name}: {failure:?}");
@@ -360,14 +365,17 @@ mod tests {
         trusting.add(cert).unwrap();
         let answer = Transport::direct_trusting(trusting)
             .unwrap()
-            .post(&reqwest, &url, "t", body(), timeout)
+            .post(&reqwest, &url, &bearer("t"), body(), timeout)
             .await
             .unwrap();
         assert_eq!(answer.status, 202);
         assert_eq!(requests.load(Ordering::SeqCst), 1);
 
         for transport in [Transport::direct().unwrap(), Transport::Reqwest] {
-            let failure = transport.post(&reqwest, &url, "t", body(), timeout).await.unwrap_err();
+            let failure = transport
+                .post(&reqwest, &url, &bearer("t"), body(), timeout)
+                .await
+                .unwrap_err();
             assert!(failure.connect, "{failure:?}");
             assert!(failure.message.contains("certificate"), "{failure:?}");
         }

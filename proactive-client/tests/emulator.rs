@@ -508,6 +508,26 @@ async fn token_fetches_retry_server_errors_but_not_refusals() {
     assert_eq!(emulator.token_requests(), 1);
 }
 
+#[tokio::test]
+async fn a_token_no_header_can_carry_is_a_token_error() {
+    let emulator = Emulator::start(Config::default()).await.unwrap();
+    let body = r#"{"access_token": "Atza|line\nbreak", "expires_in": 3600}"#;
+    let reply = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let server = RawServer::start(move |_| Some(reply.clone()));
+    let client = client_at(emulator.base_url(), &server.url, quick_retry());
+    let err = client
+        .send_value(&weather("x"), Stage::Development, Region::NorthAmerica)
+        .await
+        .unwrap_err();
+    assert!(matches!(&err, Error::Token(m) if m.contains("header")), "{err}");
+    assert!(!err.to_string().contains("line"), "{err}");
+    assert_eq!(server.requests(), 1);
+    assert_eq!(emulator.event_requests(), 0);
+}
+
 /// A tiny HTTP/1.1 server on 127.0.0.1:0, one connection at a time: it reads each request and
 /// writes what `answer` returns for its head, or drops the connection for `None`.
 struct RawServer {
