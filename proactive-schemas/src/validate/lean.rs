@@ -4,10 +4,16 @@
 //! of a body, is work for nothing.
 //!
 //! The payload, when it is a JSON object, stands in the value as an empty object (all that
-//! `schemas/envelope.json` asks of it is `"type": "object"`; a test in `proof.rs` pins that), and
-//! its text is kept: [`Lean::into_value`] parses it into place when the report does need it. Any
-//! other payload (a string, an array, …) is parsed as it is. Otherwise the value is what
-//! `serde_json::from_str` builds: repeated keys keep the last, numbers and strings alike.
+//! `schemas/envelope.json` asks of it is `"type": "object"`; a test in `proof.rs` pins that).
+//! Otherwise the value is what `serde_json::from_str` builds: repeated keys keep the last,
+//! numbers and strings alike. Two ways to leave the payload out ([`Payload`]):
+//!
+//! - [`Payload::Kept`]: its text is kept, for [`Lean::into_value`] to parse it into place when
+//!   the report does need it. The text is only skipped, not checked: for a payload the proof
+//!   walked (checked as a parse checks it), in a request with one `event` (so the one walked);
+//!   anything else is refused and parsed whole.
+//! - [`Payload::Checked`]: read and checked as a parse checks it (numbers, escapes, nesting),
+//!   and dropped: for a payload the report never looks at.
 
 use std::fmt;
 
@@ -15,40 +21,44 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use serde_json::value::RawValue;
 use serde_json::{Map, Number, Value};
 
-/// A request with its payload left as text.
+use super::proof::Skip;
+
+/// How [`Lean::parse`] leaves the payload out.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Payload {
+    /// Its text kept, unchecked (see the module's documentation).
+    Kept,
+    /// Checked, and dropped.
+    Checked,
+}
+
+/// A request with its payload left out.
 pub(super) struct Lean<'de> {
     /// The request; `event.payload`, when an object, is empty.
     pub(super) value: Value,
-    /// The payload's text, when it stands in `value` as an empty object.
+    /// The payload's text ([`Payload::Kept`]), when it stands in `value` as an empty object.
     payload: Option<&'de RawValue>,
 }
 
 impl<'de> Lean<'de> {
-    /// Parses a request body; `None` when it is not a JSON object (or not JSON): parse it whole.
-    pub(super) fn parse(body: &'de str) -> Option<Lean<'de>> {
+    /// Parses a request body; `None` when it is not a JSON object or not JSON (parse it whole
+    /// for the error), or, keeping the payload's text, when `event` is repeated or its payload
+    /// is not an object.
+    pub(super) fn parse(body: &'de str, payload: Payload) -> Option<Lean<'de>> {
         let mut de = serde_json::Deserializer::from_str(body);
-        let lean = de.deserialize_map(Request).ok()?;
+        let lean = de.deserialize_map(Request(payload)).ok()?;
         de.end().ok()?;
         Some(lean)
     }
 
-    /// Whether the payload was left out (so that a report looking into it needs
+    /// Whether the payload's text was kept (so that a report looking into it needs
     /// [`into_value`](Self::into_value)).
     pub(super) fn payload_left_out(&self) -> bool {
         self.payload.is_some()
     }
 
-    /// Whether parsing the payload into its place would stay within `serde_json`'s recursion
-    /// limit (which skipping its text did not count): when it would not, parsing the body whole
-    /// fails, and so must validating it.
-    pub(super) fn payload_within_limit(&self) -> bool {
-        self.payload.is_none_or(|raw| nesting(raw.get()) <= MAX_PAYLOAD_NESTING)
-    }
-
-    /// The whole request: the payload parsed into its place. Its text was read as one JSON
-    /// object already; but as skipping it did not count its nesting, parsing the body whole may
-    /// fail where this succeeds: ask [`payload_within_limit`](Self::payload_within_limit) first,
-    /// or know the payload's nesting otherwise (a proof walked it).
+    /// The whole request: the kept payload parsed into its place (a payload the proof walked:
+    /// it parses).
     pub(super) fn into_value(self) -> Result<Value, serde_json::Error> {
         let Lean { mut value, payload } = self;
         if let (Some(raw), Some(slot)) = (payload, value.pointer_mut("/event/payload")) {
@@ -58,42 +68,8 @@ impl<'de> Lean<'de> {
     }
 }
 
-/// The deepest nesting of arrays and objects a payload (itself one level) may have for the body
-/// to parse: `serde_json` refuses a 128th level, and the payload sits two levels down (a test
-/// pins it).
-const MAX_PAYLOAD_NESTING: usize = 125;
-
-/// How deeply arrays and objects nest in JSON text (`{}` is 1).
-fn nesting(text: &str) -> usize {
-    let (mut depth, mut deepest) = (0usize, 0usize);
-    let mut bytes = text.bytes();
-    while let Some(b) = bytes.next() {
-        match b {
-            b'"' => {
-                // A string: to its closing quote, escapes skipped.
-                while let Some(b) = bytes.next() {
-                    match b {
-                        b'\\' => {
-                            bytes.next();
-                        }
-                        b'"' => break,
-                        _ => {}
-                    }
-                }
-            }
-            b'{' | b'[' => {
-                depth += 1;
-                deepest = deepest.max(depth);
-            }
-            b'}' | b']' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    deepest
-}
-
 /// The request object.
-struct Request;
+struct Request(Payload);
 
 impl<'de> Visitor<'de> for Request {
     type Value = Lean<'de>;
@@ -107,7 +83,10 @@ impl<'de> Visitor<'de> for Request {
         let mut payload = None;
         while let Some(key) = map.next_key::<String>()? {
             if key == "event" {
-                let (event, raw) = map.next_value_seed(Event)?;
+                if self.0 == Payload::Kept && members.contains_key("event") {
+                    return Err(de::Error::custom("a repeated event: parse it whole"));
+                }
+                let (event, raw) = map.next_value_seed(Event(self.0))?;
                 members.insert(key, event);
                 payload = raw; // a repeated `event`: the last, and its payload
             } else {
@@ -123,7 +102,7 @@ impl<'de> Visitor<'de> for Request {
 }
 
 /// The `event` member: a [`Value`] as `serde_json` builds it, but for an object's `payload`.
-struct Event;
+struct Event(Payload);
 
 impl<'de> DeserializeSeed<'de> for Event {
     type Value = (Value, Option<&'de RawValue>);
@@ -144,15 +123,16 @@ impl<'de> Visitor<'de> for Event {
         let mut members = Map::new();
         let mut payload = None;
         while let Some(key) = map.next_key::<String>()? {
-            if key == "payload" {
+            if key == "payload" && self.0 == Payload::Kept {
                 let raw: &'de RawValue = map.next_value()?;
-                if raw.get().starts_with('{') {
-                    members.insert(key, Value::Object(Map::new()));
-                    payload = Some(raw);
-                } else {
-                    members.insert(key, serde_json::from_str(raw.get()).map_err(de::Error::custom)?);
-                    payload = None;
+                if !raw.get().starts_with('{') {
+                    return Err(de::Error::custom("not an object: parse it whole"));
                 }
+                members.insert(key, Value::Object(Map::new()));
+                payload = Some(raw);
+            } else if key == "payload" {
+                members.insert(key, map.next_value_seed(Checked)?);
+                payload = None;
             } else {
                 let value: Value = map.next_value()?;
                 members.insert(key, value);
@@ -199,17 +179,108 @@ impl<'de> Visitor<'de> for Event {
     }
 }
 
+/// A payload read for [`Payload::Checked`]: an object is checked and stands as an empty one;
+/// anything else is the value `serde_json` makes of it.
+struct Checked;
+
+impl<'de> DeserializeSeed<'de> for Checked {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Checked {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        while map.next_key_seed(Skip)?.is_some() {
+            map.next_value_seed(Skip)?;
+        }
+        Ok(Value::Object(Map::new()))
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Value>()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The value, once the payload is put back, is the one `serde_json` builds, whatever the
-    /// event looks like.
+    /// The value, once a kept payload is put back, is the one `serde_json` builds.
     #[test]
     fn put_back_together_it_is_the_parsed_value() {
         let bodies = [
             r#"{"a": 1, "event": {"name": "n", "payload": {"x": [1, 2.5, "s\u0041"], "y": {}}}}"#,
             r#"{"event": {"payload": {"x": 1}, "payload": {"y": 2}}}"#,
+            r#"{"event": {"payload": {"x": 1}}, "b": -1.5e3}"#,
+            r#"{"event": {"name": "n"}}"#,
+            r#"{}"#,
+            " { \"event\" : { \"payload\" : { } } } ",
+        ];
+        for body in bodies {
+            let expected: Value = serde_json::from_str(body).unwrap();
+            let lean = Lean::parse(body, Payload::Kept).unwrap();
+            assert_eq!(lean.into_value().unwrap(), expected, "{body}");
+        }
+    }
+
+    /// Keeping the text is refused where the text is not the payload the proof walked.
+    #[test]
+    fn a_kept_payload_is_the_one_object_of_the_one_event() {
+        for body in [
+            r#"{"event": {"payload": {"x": 1}}, "event": {"name": "again"}}"#,
+            r#"{"event": {"payload": {"x": 1}, "payload": "text"}}"#,
+            r#"{"event": {"payload": [1]}}"#,
+        ] {
+            assert!(Lean::parse(body, Payload::Kept).is_none(), "{body}");
+        }
+    }
+
+    /// Checked, the value is `serde_json`'s with any object payload emptied, whatever the event
+    /// looks like; and what `serde_json` refuses, it refuses.
+    #[test]
+    fn checked_it_is_the_parsed_value_but_for_an_object_payload() {
+        let bodies = [
             r#"{"event": {"payload": {"x": 1}, "payload": "text"}}"#,
             r#"{"event": {"payload": "text", "payload": {"x": 1}}}"#,
             r#"{"event": {"payload": {"x": 1}}, "event": {"name": "again"}}"#,
@@ -220,57 +291,46 @@ mod tests {
             r#"{"event": 18446744073709551615}"#,
             r#"{"event": -3}"#,
             r#"{"event": 0.1}"#,
-            r#"{}"#,
-            " { \"event\" : { \"payload\" : { } } } ",
         ];
         for body in bodies {
-            let expected: Value = serde_json::from_str(body).unwrap();
-            let lean = Lean::parse(body).unwrap();
-            assert_eq!(lean.into_value().unwrap(), expected, "{body}");
-        }
-    }
-
-    #[test]
-    fn the_payload_stands_as_an_empty_object() {
-        let lean = Lean::parse(r#"{"event": {"name": "n", "payload": {"big": [1, 2, 3]}}}"#).unwrap();
-        assert!(lean.payload_left_out());
-        assert_eq!(lean.value, serde_json::json!({"event": {"name": "n", "payload": {}}}));
-        let lean = Lean::parse(r#"{"event": {"name": "n", "payload": [1]}}"#).unwrap();
-        assert!(!lean.payload_left_out());
-    }
-
-    #[test]
-    fn nesting_counts_arrays_and_objects_not_strings() {
-        assert_eq!(nesting("1"), 0);
-        assert_eq!(nesting("{}"), 1);
-        assert_eq!(nesting(r#"{"a": [1, {"b": []}], "c": {}}"#), 4);
-        assert_eq!(nesting(r#"{"a": "[[{{\"[[", "b": "\\"}"#), 1);
-    }
-
-    /// The limit is `serde_json`'s: a payload nested one level deeper than
-    /// [`MAX_PAYLOAD_NESTING`] makes the whole body fail to parse.
-    #[test]
-    fn the_payload_nesting_limit_is_serde_jsons() {
-        let body = |n: usize| {
-            let payload = format!("{}{}", "{\"a\":".repeat(n - 1) + "{", "}".repeat(n));
-            format!(r#"{{"event": {{"name": "n", "payload": {payload}}}}}"#)
-        };
-        for n in MAX_PAYLOAD_NESTING - 2..=MAX_PAYLOAD_NESTING + 2 {
-            let text = body(n);
-            let whole = serde_json::from_str::<Value>(&text);
-            let lean = Lean::parse(&text).unwrap();
-            assert_eq!(whole.is_ok(), n <= MAX_PAYLOAD_NESTING, "{n}");
-            assert_eq!(lean.payload_within_limit(), whole.is_ok(), "{n}");
-            if lean.payload_within_limit() {
-                assert_eq!(lean.into_value().unwrap(), whole.unwrap());
+            let mut expected: Value = serde_json::from_str(body).unwrap();
+            if let Some(payload @ Value::Object(_)) = expected.pointer_mut("/event/payload") {
+                *payload = Value::Object(Map::new());
             }
+            let lean = Lean::parse(body, Payload::Checked).unwrap();
+            assert!(!lean.payload_left_out());
+            assert_eq!(lean.value, expected, "{body}");
         }
+        let deep = |n: usize| {
+            format!(
+                r#"{{"event": {{"payload": {{"a": {}{}}}}}}}"#,
+                "[".repeat(n),
+                "]".repeat(n)
+            )
+        };
+        for body in [
+            r#"{"event": {"payload": {"a": 1e999}}}"#.to_owned(),
+            r#"{"event": {"payload": {"a": "\udc00"}}}"#.to_owned(),
+            r#"{"event": {"payload": {"\udc00": 1}}}"#.to_owned(),
+            r#"{"event": {"payload": {"a": [[1e999]]}, "payload": {}}}"#.to_owned(),
+            deep(124),
+            deep(125),
+            deep(200),
+        ] {
+            let whole = serde_json::from_str::<Value>(&body);
+            let lean = Lean::parse(&body, Payload::Checked);
+            assert_eq!(lean.is_some(), whole.is_ok(), "{body}");
+        }
+        // Both sides of serde_json's limit were tried.
+        assert!(serde_json::from_str::<Value>(&deep(124)).is_ok());
+        assert!(serde_json::from_str::<Value>(&deep(125)).is_err());
     }
 
     #[test]
     fn anything_but_an_object_of_json_is_left_to_serde_json() {
         for body in ["[]", "1", "\"s\"", "{", "{\"event\": {\"payload\": {]}}", "{} x", ""] {
-            assert!(Lean::parse(body).is_none(), "{body}");
+            assert!(Lean::parse(body, Payload::Kept).is_none(), "{body}");
+            assert!(Lean::parse(body, Payload::Checked).is_none(), "{body}");
         }
     }
 }

@@ -391,10 +391,10 @@ fn bounds(s: &Map<String, Value>) -> Result<Option<jsonschema::Validator>, ()> {
 /// What the walk keeps of a body: the localized keys the payload references.
 type Refs<'de> = Vec<Cow<'de, str>>;
 
-/// Skips a value, its nesting counted against `serde_json`'s recursion limit as parsing it into
-/// a `Value` counts it (`IgnoredAny` skips without counting): a body the proof walks, parsing
-/// it never fails.
-struct Skip;
+/// Skips a value, checked as parsing it into a `Value` checks it (`IgnoredAny` skips without
+/// counting nesting against `serde_json`'s recursion limit, without reading numbers' values nor
+/// strings' escapes): what the proof walks, parsing never refuses.
+pub(super) struct Skip;
 
 impl<'de> DeserializeSeed<'de> for Skip {
     type Value = ();
@@ -441,7 +441,8 @@ impl<'de> Visitor<'de> for Skip {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while map.next_key::<IgnoredAny>()?.is_some() {
+        // Keys read as strings too: their escapes are checked as a parse checks them.
+        while map.next_key_seed(Skip)?.is_some() {
             map.next_value_seed(Skip)?;
         }
         Ok(())
@@ -994,7 +995,7 @@ impl<'de> Visitor<'de> for AudiencePayload {
             members += 1;
             match key {
                 Some(_) => user = !map.next_value_seed(Text)?.is_empty(),
-                None => map.next_value::<IgnoredAny>().map(drop)?,
+                None => map.next_value_seed(Skip)?,
             }
         }
         Ok((members, user))
@@ -1457,6 +1458,40 @@ mod tests {
         }
     }
 
+    /// A repeated `event` the walk never reached (it stopped before): the payload it walked is
+    /// not the one the value keeps, so the last one is checked in full.
+    #[test]
+    fn a_repeated_event_past_the_walk_is_checked_in_full() {
+        let body: serde_json::Value = serde_json::from_str(WEATHER).unwrap();
+        let event = body["event"].to_string();
+        let broken = event.replacen("TORNADO", "NOPE", 1);
+        assert_ne!(broken, event);
+        let mut rest = body.clone();
+        rest.as_object_mut().unwrap().remove("event");
+        let rest = rest.to_string();
+        let rest = &rest[1..rest.len() - 1];
+        for text in [
+            format!(r#"{{"event":{event},"x":1,"event":{broken},{rest}}}"#),
+            format!(r#"{{"event":{event},"referenceId":"a/b","event":{broken},{rest}}}"#),
+            format!(
+                r#"{{"event":{event},"x":1,"event":{{"name":"AMAZON.WeatherAlert.Activated","payload":{{"a":1e999}}}},{rest}}}"#
+            ),
+        ] {
+            let whole = serde_json::from_str::<serde_json::Value>(&text);
+            match validator().validate_str(&text) {
+                Ok(report) => {
+                    let expected = validator().validate(&whole.unwrap());
+                    assert!(
+                        expected.errors.iter().any(|e| e.pointer.ends_with("/alertType")),
+                        "{expected}"
+                    );
+                    assert_eq!(report, expected, "{text}");
+                }
+                Err(e) => assert_eq!(e.to_string(), whole.unwrap_err().to_string(), "{text}"),
+            }
+        }
+    }
+
     /// The proof's skip counts nesting as a `Value`'s parse does: what it walks, parses.
     #[test]
     fn skipping_counts_nesting_like_parsing() {
@@ -1498,15 +1533,31 @@ mod tests {
             let payload = format!("{}{}", "[".repeat(n), "]".repeat(n));
             text.replacen(r#""payload":{"#, &format!(r#""payload":{{"deep":{payload},"#), 1)
         };
-        for n in [100, 124, 125, 126, 200] {
-            let body = deep(n);
-            assert_ne!(body, text);
-            let whole = serde_json::from_str::<serde_json::Value>(&body);
-            match validator().validate_str(&body) {
-                Ok(report) => assert_eq!(report, validator().validate(&whole.unwrap()), "{n}"),
-                Err(e) => assert_eq!(e.to_string(), whole.unwrap_err().to_string(), "{n}"),
+        // Text serde_json refuses inside the payload (too deep, a number out of range, a lone
+        // surrogate, in a repeated payload, or in a payload that is no object): refused alike.
+        let mut bodies: Vec<String> = [100, 123, 124, 125, 200].into_iter().map(deep).collect();
+        let array = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        for payload in [
+            r#"{"a":1e999}"#.to_owned(),
+            r#"{"a":"\udc00"}"#.to_owned(),
+            r#"{"\udc00":1}"#.to_owned(),
+            format!(r#"{{"a":{}}},"payload":{{}}"#, array(200)),
+            array(125),
+            array(126),
+        ] {
+            bodies.push(text.replacen(r#""payload":{"#, &format!(r#""payload":{payload},"x":{{"#), 1));
+        }
+        let mut refused = 0;
+        for body in &bodies {
+            assert_ne!(body, &text);
+            let whole = serde_json::from_str::<serde_json::Value>(body);
+            refused += usize::from(whole.is_err());
+            match validator().validate_str(body) {
+                Ok(report) => assert_eq!(report, validator().validate(&whole.unwrap()), "{body}"),
+                Err(e) => assert_eq!(e.to_string(), whole.unwrap_err().to_string(), "{body}"),
             }
         }
+        assert!(refused >= 7, "{refused}");
 
         let renamed = WEATHER.replacen(
             r#""name": "AMAZON.WeatherAlert.Activated","#,
