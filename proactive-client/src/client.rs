@@ -26,13 +26,26 @@ pub struct Sent {
 }
 
 /// Builds a [`Client`].
-#[derive(Debug)]
 pub struct ClientBuilder {
     credentials: Credentials,
     api_endpoint: Option<String>,
     auth_endpoint: String,
     retry: Retry,
     allowed_hosts: Vec<String>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // URLs without user info, query or fragment: they could carry secrets.
+        let hosts: Vec<String> = self.allowed_hosts.iter().map(|h| redact_url(h)).collect();
+        f.debug_struct("ClientBuilder")
+            .field("credentials", &self.credentials)
+            .field("api_endpoint", &self.api_endpoint.as_deref().map(redact_url))
+            .field("auth_endpoint", &redact_url(&self.auth_endpoint))
+            .field("retry", &self.retry)
+            .field("allowed_hosts", &hosts)
+            .finish()
+    }
 }
 
 impl ClientBuilder {
@@ -68,6 +81,7 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client, Error> {
         if let Some(api) = &self.api_endpoint {
             check_endpoint(api)?;
+            EventsUrl::parse(api)?;
         }
         check_endpoint(&self.auth_endpoint)?;
         let mut allowed_hosts: Vec<String> = AMAZON_API_HOSTS.iter().map(|h| h.to_string()).collect();
@@ -132,8 +146,8 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("credentials", &self.inner.credentials)
-            .field("api_endpoint", &self.inner.api_endpoint)
-            .field("auth_endpoint", &self.inner.auth_endpoint)
+            .field("api_endpoint", &self.inner.api_endpoint.as_deref().map(redact_url))
+            .field("auth_endpoint", &redact_url(&self.inner.auth_endpoint))
             .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
     }
@@ -357,5 +371,38 @@ impl Client {
             }
             tokio::time::sleep(wait).await;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_shows_no_credentials_of_any_url() {
+        let builder = Client::builder(Credentials::new("id", "client-secret"))
+            .api_endpoint("https://user:api-pass@api.example")
+            .auth_endpoint("https://user:auth-pass@auth.example")
+            .allow_api_host("https://user:host-pass@proxy.example");
+        let shown = format!("{builder:?}");
+        for secret in ["client-secret", "api-pass", "auth-pass", "host-pass"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(
+            shown.contains("api.example") && shown.contains("proxy.example"),
+            "{shown}"
+        );
+        // Credentials in the API endpoint are refused; in the token endpoint they reach reqwest.
+        let err = builder.build().unwrap_err();
+        assert!(matches!(&err, Error::Config(m) if m.contains("credentials")), "{err}");
+        let client = Client::builder(Credentials::new("id", "client-secret"))
+            .auth_endpoint("https://user:auth-pass@auth.example")
+            .build()
+            .unwrap();
+        let shown = format!("{client:?}");
+        assert!(
+            !shown.contains("auth-pass") && !shown.contains("client-secret"),
+            "{shown}"
+        );
     }
 }

@@ -40,6 +40,11 @@ impl EventsUrl {
             ))
         };
         let url = reqwest::Url::parse(url).map_err(|e| invalid(&e))?;
+        if !url.username().is_empty() || url.password().is_some() {
+            // The request authenticates with its bearer token; user info would travel in the
+            // clear in HTTP/2's `:authority`.
+            return Err(invalid(&"credentials in the URL are not supported"));
+        }
         let uri = url.as_str().parse::<http::Uri>().map_err(|e| invalid(&e))?;
         Ok(EventsUrl { uri, url })
     }
@@ -119,6 +124,10 @@ impl Transport {
         let mut tcp = HttpConnector::new();
         tcp.enforce_http(false);
         tcp.set_nodelay(true);
+        // As reqwest's: a pooled connection a middlebox dropped is found before it is used.
+        tcp.set_keepalive(Some(Duration::from_secs(15)));
+        tcp.set_keepalive_interval(Some(Duration::from_secs(15)));
+        tcp.set_keepalive_retries(Some(3));
         let connector = hyper_rustls::HttpsConnectorBuilder::new()
             .with_tls_config(tls)
             .https_or_http()
@@ -133,8 +142,10 @@ impl Transport {
         Ok(Transport::Direct(Box::new(client)))
     }
 
-    /// One attempt: posts `body` with the token (`bearer`: `Bearer <token>`) and waits for the answer (and the body of
-    /// an error), no longer than `timeout`.
+    /// One attempt: posts `body` with the token (`bearer`: `Bearer <token>`) and waits no longer
+    /// than `timeout` for the answer: its head, then (an error's) body in the time left. A head
+    /// that does not come in time is a failure (the request may have been sent, and processed);
+    /// a body that does not is an answer whose body was not read.
     pub(crate) async fn post(
         &self,
         reqwest: &reqwest::Client,
@@ -143,62 +154,61 @@ impl Transport {
         body: Bytes,
         timeout: Duration,
     ) -> Result<Answer, Failure> {
-        let attempt = async {
-            match self {
-                Transport::Direct(client) => {
-                    let mut request = http::Request::new(Full::new(body));
-                    *request.method_mut() = http::Method::POST;
-                    *request.uri_mut() = url.uri.clone();
-                    let headers = request.headers_mut();
-                    headers.insert(AUTHORIZATION, bearer.clone());
-                    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-                    match client.request(request).await {
-                        Ok(response) => Ok(answer(response).await),
-                        Err(e) => Err(Failure {
+        let deadline = tokio::time::Instant::now() + timeout;
+        let timed_out = || Failure {
+            connect: false,
+            message: format!("timed out after {timeout:?}"),
+        };
+        match self {
+            Transport::Direct(client) => {
+                let mut request = http::Request::new(Full::new(body));
+                *request.method_mut() = http::Method::POST;
+                *request.uri_mut() = url.uri.clone();
+                let headers = request.headers_mut();
+                headers.insert(AUTHORIZATION, bearer.clone());
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                match tokio::time::timeout_at(deadline, client.request(request)).await {
+                    Ok(Ok(response)) => Ok(answer(response, deadline).await),
+                    Ok(Err(e)) => {
+                        let kind = if e.is_connect() {
+                            "connection failed"
+                        } else {
+                            "connection dropped"
+                        };
+                        Err(Failure {
                             connect: e.is_connect(),
-                            message: describe(
-                                if e.is_connect() {
-                                    "connection failed"
-                                } else {
-                                    "connection dropped"
-                                },
-                                &e,
-                            ),
-                        }),
+                            message: describe(kind, &e),
+                        })
                     }
-                }
-                Transport::Reqwest => {
-                    let sent = reqwest
-                        .post(url.url.clone())
-                        .timeout(timeout)
-                        .header(AUTHORIZATION, bearer.clone())
-                        .header(CONTENT_TYPE, "application/json")
-                        .body(body)
-                        .send()
-                        .await;
-                    match sent {
-                        Ok(response) => Ok(answer(http::Response::from(response)).await),
-                        Err(e) => Err(Failure {
-                            connect: e.is_connect(),
-                            message: crate::errors::without_url(&e),
-                        }),
-                    }
+                    Err(_) => Err(timed_out()),
                 }
             }
-        };
-        match tokio::time::timeout(timeout, attempt).await {
-            Ok(result) => result,
-            // It may have been sent, and even processed.
-            Err(_) => Err(Failure {
-                connect: false,
-                message: format!("timed out after {timeout:?}"),
-            }),
+            Transport::Reqwest => {
+                let sent = reqwest
+                    .post(url.url.clone())
+                    .timeout(timeout)
+                    .header(AUTHORIZATION, bearer.clone())
+                    .header(CONTENT_TYPE, "application/json")
+                    .body(body)
+                    .send();
+                match tokio::time::timeout_at(deadline, sent).await {
+                    Ok(Ok(response)) => Ok(answer(http::Response::from(response), deadline).await),
+                    Ok(Err(e)) => Err(Failure {
+                        connect: e.is_connect(),
+                        message: crate::errors::without_url(&e),
+                    }),
+                    Err(_) => Err(timed_out()),
+                }
+            }
         }
     }
 }
 
 /// The answer of a response; the body read only when it can say why a request was not taken.
-async fn answer<B: hyper::body::Body<Data = Bytes>>(response: http::Response<B>) -> Answer {
+async fn answer<B: hyper::body::Body<Data = Bytes>>(
+    response: http::Response<B>,
+    deadline: tokio::time::Instant,
+) -> Answer {
     let status = response.status();
     let headers = response.headers();
     let mut answer = Answer {
@@ -208,7 +218,10 @@ async fn answer<B: hyper::body::Body<Data = Bytes>>(response: http::Response<B>)
         body: None,
     };
     if status.as_u16() != 202 && !status.is_redirection() {
-        answer.body = capped_body(response.into_body()).await;
+        answer.body = tokio::time::timeout_at(deadline, capped_body(response.into_body()))
+            .await
+            .ok()
+            .flatten();
     }
     answer
 }
@@ -346,6 +359,53 @@ mod tests {
             }
         });
         (port, cert, requests)
+    }
+
+    /// A server that sends an answer's head and then stalls its body: the status counts (a
+    /// throttle is a throttle), the body is not read, and the attempt is over in its time.
+    #[tokio::test]
+    async fn a_stalled_body_leaves_the_status_standing() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = EventsUrl::parse(&format!("http://{}/v1", listener.local_addr().unwrap())).unwrap();
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { return };
+                let mut buf = [0u8; 4096];
+                let _ = stream.read(&mut buf);
+                let _ = stream.write_all(
+                    b"HTTP/1.1 429 Too Many Requests\r\nretry-after: 7\r\ncontent-length: 100\r\n\r\n{\"message\"",
+                );
+                held.push(stream); // the rest of the body never comes
+            }
+        });
+        let reqwest = reqwest::Client::new();
+        for transport in [Transport::direct().unwrap(), Transport::Reqwest] {
+            let answer = transport
+                .post(
+                    &reqwest,
+                    &url,
+                    &bearer("t"),
+                    Bytes::from_static(b"{}"),
+                    Duration::from_millis(300),
+                )
+                .await
+                .unwrap();
+            assert_eq!(answer.status, 429);
+            assert_eq!(answer.retry_after, Some(Duration::from_secs(7)));
+            assert!(answer.body.is_none());
+        }
+    }
+
+    #[test]
+    fn credentials_in_the_events_url_are_refused_without_being_shown() {
+        let Err(Error::Config(message)) = EventsUrl::parse("https://user:hunter2@api.example/v1") else {
+            panic!("accepted");
+        };
+        assert!(
+            message.contains("credentials") && !message.contains("hunter2"),
+            "{message}"
+        );
     }
 
     /// Events go over TLS checked against the roots: a server whose certificate does not chain

@@ -31,7 +31,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use proactive_spec::{is_alexa_locale, is_valid_key, LOCALIZED_PREFIX};
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::report::Found;
