@@ -36,7 +36,7 @@ pub struct ClientBuilder {
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // URLs without user info, query or fragment: they could carry secrets.
+        // URLs without their user info (credentials).
         let hosts: Vec<String> = self.allowed_hosts.iter().map(|h| redact_url(h)).collect();
         f.debug_struct("ClientBuilder")
             .field("credentials", &self.credentials)

@@ -270,7 +270,7 @@ pub(crate) const MAX_ANSWER_BODY: usize = 64 * 1024;
 
 /// What an error says of an answer whose body [`capped_body`](crate::transport::capped_body) did
 /// not read.
-pub(crate) const UNREAD_BODY: &str = "(the answer's body was not read: over 64 KiB, or cut off)";
+pub(crate) const UNREAD_BODY: &str = "(the answer's body was not read: over 64 KiB, cut off, or not in time)";
 
 #[cfg(test)]
 mod tests {

@@ -442,8 +442,44 @@ impl<'de> Visitor<'de> for Skip {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         // Keys read as strings too: their escapes are checked as a parse checks them.
-        while map.next_key_seed(Skip)?.is_some() {
+        while map.next_key_seed(Key)?.is_some() {
             map.next_value_seed(Skip)?;
+        }
+        Ok(())
+    }
+}
+
+/// Whether a key is one `serde_json` may give a meaning of its own when it builds a `Value`:
+/// with its `raw_value` or `arbitrary_precision` feature on (in whatever crate of the build), an
+/// object whose first key is `$serde_json::private::RawValue` (or `…::Number`) is read as the
+/// JSON (or number) its value spells, or refused. A walk that meets one stops, and the text goes
+/// the full way (a `Value`, whatever `serde_json` makes of it).
+pub(super) fn private_key(key: &str) -> bool {
+    key.starts_with("$serde_json::private::")
+}
+
+/// An object's key, read as [`Skip`] reads it: a string, its escapes checked; a
+/// [`private_key`] stops.
+pub(super) struct Key;
+
+impl<'de> DeserializeSeed<'de> for Key {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Key {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        if private_key(v) {
+            return Err(stop());
         }
         Ok(())
     }
@@ -652,6 +688,9 @@ impl<'de> Visitor<'de> for KeyIn<'_> {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<usize>, E> {
+        if private_key(v) {
+            return Err(stop());
+        }
         Ok(self.0.iter().position(|(name, _)| same(name, v)))
     }
 }
@@ -917,6 +956,9 @@ impl<'de> Visitor<'de> for Entry<'_, 'de> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut locale = None;
         while let Some(key) = map.next_key_seed(Text)? {
+            if private_key(&key) {
+                return Err(stop());
+            }
             let value = map.next_value_seed(Text)?;
             if key == "locale" {
                 if locale.replace(value).is_some() {
@@ -1490,6 +1532,26 @@ mod tests {
                 Err(e) => assert_eq!(e.to_string(), whole.unwrap_err().to_string(), "{text}"),
             }
         }
+    }
+
+    /// A key `serde_json` may read its own way (its `raw_value` or `arbitrary_precision`
+    /// feature, turned on anywhere in a build) is never vouched for: the body goes the full way.
+    #[test]
+    fn serde_jsons_private_keys_are_not_vouched_for() {
+        let body: serde_json::Value = serde_json::from_str(WEATHER).unwrap();
+        let mut entry = body.clone();
+        let first = entry["localizedAttributes"][0].as_object_mut().unwrap();
+        let mut keyed = serde_json::Map::new();
+        keyed.insert("$serde_json::private::RawValue".into(), json!("{}"));
+        keyed.extend(std::mem::take(first));
+        *first = keyed;
+        let text = entry.to_string();
+        assert!(text.contains(r#"[{"$serde_json::private::RawValue""#), "{text}");
+        assert!(matches!(
+            super::check(validator(), &text, None),
+            super::Checked::Hints(_)
+        ));
+        same_as_value(&text);
     }
 
     /// The proof's skip counts nesting as a `Value`'s parse does: what it walks, parses.
