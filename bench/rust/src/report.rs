@@ -330,8 +330,8 @@ pub fn write(results: &Path, out: &Path) -> io::Result<ExitCode> {
          *validate* means parse + validate. `proactive` is `validator().validate_str(line)`, the call for bodies \
          that arrive as text, which returns the whole report: a valid body is proven so from its text without \
          building a `serde_json::Value` (`proves_valid`), a body whose only findings are its expiry window or \
-         locales is reported from the proof's walk, a payload the proof walked (or an unknown event's) stays \
-         text unless a finding points into it, and anything else is parsed into a `Value` and validated in \
+         locales is reported from the proof's walk, a payload the proof walked (or an unknown event's) gets \
+         no `Value` unless a finding points into it, and anything else is parsed into a `Value` and validated in \
          full (every error with its pointer, message and suggestion). `proof` is that proof alone (a yes or \
          \"don't know\"); `proactive value` is `serde_json::from_str::<Value>` then `validate(&value)`, the path \
          for bodies that are values already. `parse` is `serde_json::from_str::<Value>` only; `jsonschema` parses \
