@@ -211,30 +211,32 @@ impl Validator {
         // A payload that holds, with its references known: the report need not look into it
         // unless a localized key is amiss. Parse the rest, and the payload only if it must.
         if let (Schemas::Hold, Some(refs)) = (payload, &refs) {
-            match lean::Lean::parse(body) {
-                Some(lean) if lean.events == 1 && lean.payload_left_out => {
-                    let mut known = std::collections::BTreeMap::new();
-                    for key in refs {
-                        *known.entry(&**key).or_insert(0) += 1;
-                    }
-                    if let Ok(report) = self.report_with(&lean.value, now, envelope, payload, Some(known)) {
-                        return Ok(report);
+            match lean::Lean::parse(body, true) {
+                // One `event`: the one the walk went through.
+                Some(lean) if lean.events == 1 => {
+                    if lean.payload_left_out {
+                        let mut known = std::collections::BTreeMap::new();
+                        for key in refs {
+                            *known.entry(&**key).or_insert(0) += 1;
+                        }
+                        if let Ok(report) = self.report_with(&lean.value, now, envelope, payload, Some(known)) {
+                            return Ok(report);
+                        }
                     }
                 }
-                // A repeated `event` (past where the walk stopped): the payload that holds may not
-                // be the one the value keeps, and nothing is known of that one.
-                Some(lean) if lean.events != 1 => {
-                    drop(lean);
+                // A repeated `event` (past where the walk stopped), or a body the lean parse
+                // leaves to the full one: the payload that holds may not be the one the value
+                // keeps, and nothing is known of that one.
+                _ => {
                     let value = serde_json::from_str(body)?;
                     return Ok(self.report(&value, now, envelope, Schemas::Unknown));
                 }
-                _ => {}
             }
         }
         // An unknown event: the report never looks at the payload (which is still checked as a
         // parse checks it: text `serde_json` refuses is refused).
         if hints.unknown_event {
-            if let Some(lean) = lean::Lean::parse(body) {
+            if let Some(lean) = lean::Lean::parse(body, false) {
                 let name = lean.value.get("event").and_then(|e| e.get("name"));
                 if !matches!(name, Some(Value::String(name)) if self.events.contains_key(name.as_str())) {
                     return Ok(self.report(&lean.value, now, envelope, payload));

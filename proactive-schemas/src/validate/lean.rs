@@ -12,7 +12,7 @@
 
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
 use super::proof::{private_key, Key, Skip};
@@ -30,16 +30,20 @@ pub(super) struct Lean {
 impl Lean {
     /// Parses a request body; `None` when it is not a JSON object, or not JSON, or has a
     /// [`private_key`] outside the payload: parse it whole.
-    pub(super) fn parse(body: &str) -> Option<Lean> {
+    ///
+    /// `walked`: the proof walked the payload (checked as a parse checks it), so an object
+    /// payload is only skipped, unchecked, if the request has one `event` ([`Lean::events`]);
+    /// with more, the caller must parse the body whole.
+    pub(super) fn parse(body: &str, walked: bool) -> Option<Lean> {
         let mut de = serde_json::Deserializer::from_str(body);
-        let lean = de.deserialize_map(Request).ok()?;
+        let lean = de.deserialize_map(Request(walked)).ok()?;
         de.end().ok()?;
         Some(lean)
     }
 }
 
-/// The request object.
-struct Request;
+/// The request object (the payload walked by the proof?).
+struct Request(bool);
 
 impl<'de> Visitor<'de> for Request {
     type Value = Lean;
@@ -56,7 +60,7 @@ impl<'de> Visitor<'de> for Request {
                 return Err(de::Error::custom("a key serde_json may read its own way"));
             }
             if key == "event" {
-                let (event, left_out) = map.next_value_seed(Event)?;
+                let (event, left_out) = map.next_value_seed(Event(self.0))?;
                 members.insert(key, event);
                 events += 1;
                 payload_left_out = left_out; // a repeated `event`: the last
@@ -74,7 +78,7 @@ impl<'de> Visitor<'de> for Request {
 }
 
 /// The `event` member: a [`Value`] as `serde_json` builds it, but for an object's `payload`.
-struct Event;
+struct Event(bool);
 
 impl<'de> DeserializeSeed<'de> for Event {
     type Value = (Value, bool);
@@ -99,7 +103,7 @@ impl<'de> Visitor<'de> for Event {
                 return Err(de::Error::custom("a key serde_json may read its own way"));
             }
             if key == "payload" {
-                let (payload, object) = map.next_value_seed(Payload)?;
+                let (payload, object) = map.next_value_seed(Payload(self.0))?;
                 members.insert(key, payload);
                 left_out = object; // a repeated `payload`: the last
             } else {
@@ -144,9 +148,9 @@ impl<'de> Visitor<'de> for Event {
     }
 }
 
-/// The `payload` member: an object is read, checked as a parse checks it, and stands as an empty
-/// one (`true`); anything else is the value `serde_json` makes of it.
-struct Payload;
+/// The `payload` member: an object is read, checked as a parse checks it (unless the proof walked
+/// it), and stands as an empty one (`true`); anything else is the value `serde_json` makes of it.
+struct Payload(bool);
 
 impl<'de> DeserializeSeed<'de> for Payload {
     type Value = (Value, bool);
@@ -164,8 +168,14 @@ impl<'de> Visitor<'de> for Payload {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        while map.next_key_seed(Key)?.is_some() {
-            map.next_value_seed(Skip)?;
+        if self.0 {
+            while map.next_key::<IgnoredAny>()?.is_some() {
+                map.next_value::<IgnoredAny>()?;
+            }
+        } else {
+            while map.next_key_seed(Key)?.is_some() {
+                map.next_value_seed(Skip)?;
+            }
         }
         Ok((Value::Object(Map::new()), true))
     }
@@ -287,9 +297,11 @@ mod tests {
             if let Some(payload @ Value::Object(_)) = expected.pointer_mut("/event/payload") {
                 *payload = Value::Object(Map::new());
             }
-            let lean = Lean::parse(body).unwrap();
-            assert_eq!(lean.value, expected, "{body}");
-            assert_eq!((lean.events, lean.payload_left_out), (events, left_out), "{body}");
+            for walked in [false, true] {
+                let lean = Lean::parse(body, walked).unwrap();
+                assert_eq!(lean.value, expected, "{body}");
+                assert_eq!((lean.events, lean.payload_left_out), (events, left_out), "{body}");
+            }
         }
     }
 
@@ -317,15 +329,15 @@ mod tests {
         ];
         for body in &refused {
             assert!(serde_json::from_str::<Value>(body).is_err(), "{body}");
-            assert!(Lean::parse(body).is_none(), "{body}");
+            assert!(Lean::parse(body, false).is_none(), "{body}");
         }
         // Not an object: for the full path too.
         for body in ["[]", "1", "\"s\"", "null"] {
-            assert!(Lean::parse(body).is_none(), "{body}");
+            assert!(Lean::parse(body, false).is_none(), "{body}");
         }
         // Both sides of serde_json's nesting limit.
         assert!(serde_json::from_str::<Value>(&deep(124)).is_ok());
-        assert!(Lean::parse(&deep(124)).is_some());
+        assert!(Lean::parse(&deep(124), false).is_some());
     }
 
     /// Keys `serde_json` may read its own way (with its `raw_value` or `arbitrary_precision`
@@ -338,7 +350,7 @@ mod tests {
             r#"{"event": {"payload": {"$serde_json::private::RawValue": "[1]"}}}"#,
             r#"{"event": {"payload": {"a": {"$serde_json::private::Number": "1"}}}}"#,
         ] {
-            assert!(Lean::parse(body).is_none(), "{body}");
+            assert!(Lean::parse(body, false).is_none(), "{body}");
         }
     }
 }

@@ -1561,9 +1561,18 @@ mod tests {
             r#"{{"event":{{"name":"Bogus","payload":{{}}}},"event":{{"$serde_json::private::RawValue":{event}}},{}"#,
             &rest[1..]
         );
+        // A walked event, the walk stopped (a broken reference id), then the event again, spelled
+        // through the key, with a broken payload: nothing may be assumed of the payload.
+        let broken = serde_json::to_string(&body["event"].to_string().replacen("TORNADO", "NOPE", 1)).unwrap();
+        let again = format!(
+            r#"{{"event":{},"referenceId":"a/b","event":{{"$serde_json::private::RawValue":{broken}}},{}"#,
+            body["event"],
+            &rest[1..].replacen(r#""referenceId""#, r#""x""#, 1)
+        );
+        assert!(again.contains("NOPE") && again.contains(r#""x":"#), "{again}");
         // With the feature on (as in this workspace's full build: axum turns `raw_value` on),
         // `serde_json` reads these its own way; off, they are ordinary keys. Either way alike.
-        for text in [text, spelled] {
+        for text in [text, spelled, again] {
             let whole = serde_json::from_str::<serde_json::Value>(&text);
             match validator().validate_str(&text) {
                 Ok(report) => assert_eq!(report, validator().validate(&whole.unwrap()), "{text}"),
