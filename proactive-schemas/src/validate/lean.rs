@@ -42,6 +42,44 @@ impl Lean {
     }
 }
 
+/// A visitor's methods for any value but an object: the value `serde_json` makes of it, and
+/// `false` (not an object left out).
+macro_rules! not_an_object {
+    () => {
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+            Scalar.visit_bool(v).map(|v| (v, false))
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Scalar.visit_i64(v).map(|v| (v, false))
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Scalar.visit_u64(v).map(|v| (v, false))
+        }
+
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            Scalar.visit_f64(v).map(|v| (v, false))
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Scalar.visit_str(v).map(|v| (v, false))
+        }
+
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+            Scalar.visit_string(v).map(|v| (v, false))
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Scalar.visit_unit().map(|v| (v, false))
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+            Scalar.visit_seq(seq).map(|v| (v, false))
+        }
+    };
+}
+
 /// The request object (the payload walked by the proof?).
 struct Request(bool);
 
@@ -115,37 +153,7 @@ impl<'de> Visitor<'de> for Event {
     }
 
     // Any other `event` is the value `serde_json` makes of it.
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Scalar.visit_bool(v).map(|v| (v, false))
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Scalar.visit_i64(v).map(|v| (v, false))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Scalar.visit_u64(v).map(|v| (v, false))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Scalar.visit_f64(v).map(|v| (v, false))
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Scalar.visit_str(v).map(|v| (v, false))
-    }
-
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Scalar.visit_string(v).map(|v| (v, false))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Scalar.visit_unit().map(|v| (v, false))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        Scalar.visit_seq(seq).map(|v| (v, false))
-    }
+    not_an_object!();
 }
 
 /// The `payload` member: an object is read, checked as a parse checks it (unless the proof walked
@@ -180,37 +188,7 @@ impl<'de> Visitor<'de> for Payload {
         Ok((Value::Object(Map::new()), true))
     }
 
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Scalar.visit_bool(v).map(|v| (v, false))
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Scalar.visit_i64(v).map(|v| (v, false))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Scalar.visit_u64(v).map(|v| (v, false))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Scalar.visit_f64(v).map(|v| (v, false))
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Scalar.visit_str(v).map(|v| (v, false))
-    }
-
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Scalar.visit_string(v).map(|v| (v, false))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Scalar.visit_unit().map(|v| (v, false))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        Scalar.visit_seq(seq).map(|v| (v, false))
-    }
+    not_an_object!();
 }
 
 /// Any value but an object, as `serde_json` builds it.
